@@ -1,0 +1,28 @@
+package dev.pocketllama.inference.api;
+
+import java.util.List;
+
+/**
+ * How to start an engine.
+ *
+ * @param models            the models it may load; the first named {@code defaultModel} loads at start
+ * @param defaultModel      the model to load first
+ * @param threads           threads for the kernels; 0 uses every core
+ * @param maxQueuedPerUser  requests one user may have waiting or running
+ * @param maxQueueLength    requests all users together may have waiting
+ * @param maxBatch          sequences decoded together in one pass
+ * @param promptCacheBytes  memory for conversations' KV caches kept between turns; 0 disables the cache
+ */
+public record EngineOptions(List<ModelSpec> models, String defaultModel, int threads, int maxQueuedPerUser,
+                            int maxQueueLength, int maxBatch, long promptCacheBytes) {
+    public EngineOptions {
+        models = List.copyOf(models);
+        if (models.isEmpty()) throw new IllegalArgumentException("at least one model is needed");
+        if (defaultModel == null) defaultModel = models.getFirst().name();
+    }
+
+    /** One model, default limits: what {@code generate} and the console chat use. */
+    public static EngineOptions single(ModelSpec model) {
+        return new EngineOptions(List.of(model), model.name(), 0, 4, 64, 4, 256L << 20);
+    }
+}
