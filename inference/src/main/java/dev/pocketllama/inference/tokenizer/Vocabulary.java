@@ -1,6 +1,9 @@
 package dev.pocketllama.inference.tokenizer;
 
 import dev.pocketllama.inference.api.ModelLoadException;
+import dev.pocketllama.inference.gguf.GgufArray;
+import dev.pocketllama.inference.gguf.GgufFile;
+import dev.pocketllama.inference.gguf.GgufMetadata;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -140,6 +143,24 @@ public final class Vocabulary {
 
         String name = m.string("general.name", "").toLowerCase(Locale.ROOT);
         if (name.contains("phi-3") || name.contains("phi3")) stripAroundPhi3Specials();
+    }
+
+    /** Loads the vocabulary of a GGUF file (model or vocab-only), with llama.cpp's defaults for missing keys. */
+    public static Vocabulary from(GgufFile file) {
+        GgufMetadata md = file.metadata();
+        Map<String, Object> values = new HashMap<>();
+        for (String key : md.keys()) {
+            if (!key.startsWith("tokenizer.ggml.") && !key.equals("general.name")) continue;
+            Object value = md.find(key).orElseThrow().value();
+            if (value instanceof GgufArray array) {
+                value = switch (array.values()) {
+                    case long[] longs when key.equals("tokenizer.ggml.token_type") -> md.getIntArray(key);
+                    default -> array.values();
+                };
+            }
+            values.put(key, value);
+        }
+        return new Vocabulary(values, file.path().toString());
     }
 
     /** Loads the vocabulary from GGUF-style metadata (keys as in the file; arrays as String[], float[] or int[]). */
