@@ -147,20 +147,23 @@ public final class Vocabulary {
 
     /** Loads the vocabulary of a GGUF file (model or vocab-only), with llama.cpp's defaults for missing keys. */
     public static Vocabulary from(GgufFile file) {
+        return new Vocabulary(tokenizerMetadata(file), file.path().toString());
+    }
+
+    /** The file's {@code tokenizer.ggml.*} keys and {@code general.name}, in the form {@link #fromMetadata} takes. */
+    public static Map<String, Object> tokenizerMetadata(GgufFile file) {
         GgufMetadata md = file.metadata();
         Map<String, Object> values = new HashMap<>();
         for (String key : md.keys()) {
             if (!key.startsWith("tokenizer.ggml.") && !key.equals("general.name")) continue;
             Object value = md.find(key).orElseThrow().value();
             if (value instanceof GgufArray array) {
-                value = switch (array.values()) {
-                    case long[] longs when key.equals("tokenizer.ggml.token_type") -> md.getIntArray(key);
-                    default -> array.values();
-                };
+                value = array.values() instanceof long[] && key.equals("tokenizer.ggml.token_type")
+                        ? md.getIntArray(key) : array.values();
             }
             values.put(key, value);
         }
-        return new Vocabulary(values, file.path().toString());
+        return values;
     }
 
     /** Loads the vocabulary from GGUF-style metadata (keys as in the file; arrays as String[], float[] or int[]). */
