@@ -35,6 +35,7 @@ public final class FakeDiscord implements AutoCloseable {
     private static final long DISCORD_EPOCH_MILLIS = 1_420_070_400_000L;
     private static final AtomicLong SNOWFLAKE_COUNTER = new AtomicLong();
     private static final Pattern ID = Pattern.compile("\\d{5,}");
+    private static final long MESSAGE_CONTENT_INTENT = 1L << 15;
 
     public final FakeUser bot = new FakeUser(snowflake(), "PocketLlama", List.of());
     public final String guildId = snowflake();
@@ -42,13 +43,16 @@ public final class FakeDiscord implements AutoCloseable {
     public final String adminRoleId = snowflake();
 
     private final List<RestCall> calls = new ArrayList<>();
+    private final Map<String, FakeUser> users = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
     private final Map<String, String> threadParents = new ConcurrentHashMap<>();
     private final Map<String, String> originalByToken = new ConcurrentHashMap<>();
     private final Map<String, String> channelByToken = new ConcurrentHashMap<>();
+    private final Map<String, String> buttonMessageByToken = new ConcurrentHashMap<>();
     private final Map<String, String> commandIds = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<RateLimit> rateLimits = new ConcurrentLinkedDeque<>();
     private final HttpServer rest;
+    private volatile boolean tokenRejected;
     private final ExecutorService restThreads = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "fake-discord-rest");
         thread.setDaemon(true);
@@ -62,6 +66,7 @@ public final class FakeDiscord implements AutoCloseable {
     public record Interaction(String id, String token) { }
 
     private FakeDiscord() throws IOException {
+        users.put(bot.id(), bot);
         rest = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         rest.createContext("/", this::handle);
         rest.setExecutor(restThreads);
@@ -94,9 +99,15 @@ public final class FakeDiscord implements AutoCloseable {
         return Long.toString(((time.toEpochMilli() - DISCORD_EPOCH_MILLIS) << 22) | counter);
     }
 
-    public FakeUser user(String name) { return new FakeUser(snowflake(), name, List.of()); }
+    public FakeUser user(String name) { return known(new FakeUser(snowflake(), name, List.of())); }
 
-    public FakeUser admin(String name) { return new FakeUser(snowflake(), name, List.of(adminRoleId)); }
+    /** A user with the guild's admin role. */
+    public FakeUser admin(String name) { return known(new FakeUser(snowflake(), name, List.of(adminRoleId))); }
+
+    private FakeUser known(FakeUser user) {
+        users.put(user.id(), user);
+        return user;
+    }
 
     // ---- what the bot did ----
 
@@ -127,6 +138,9 @@ public final class FakeDiscord implements AutoCloseable {
                 .map(m -> (JsonNode) m.deepCopy()).toList();
     }
 
+    /** From now on the bot's token is refused, as Discord does after the token was reset. */
+    public void rejectToken() { tokenRejected = true; }
+
     /** The next request matching method and path is answered 429 with this retry_after (and the headers JDA reads). */
     public void rateLimitNext(String method, String pathRegex, int retryAfterSeconds) {
         rateLimits.add(new RateLimit(method, Pattern.compile(pathRegex), retryAfterSeconds));
@@ -142,16 +156,25 @@ public final class FakeDiscord implements AutoCloseable {
     /** A user posts a message in a channel (the guild's text channel, a thread, or a DM channel). */
     public String post(FakeUser author, String channel, String content) {
         ObjectNode message = userMessage(author, channel, content);
-        gateway.dispatch("MESSAGE_CREATE", message);
+        dispatchMessage(message);
         return message.path("id").asText();
+    }
+
+    /**
+     * Like Discord, without the Message Content intent a guild message reaches the bot with empty content unless
+     * it mentions the bot.
+     */
+    private void dispatchMessage(ObjectNode message) {
+        boolean mentionsBot = message.path("mentions").findValuesAsText("id").contains(bot.id());
+        if ((gateway.intents() & MESSAGE_CONTENT_INTENT) == 0 && message.has("guild_id") && !mentionsBot) {
+            message.put("content", "");
+        }
+        gateway.dispatch("MESSAGE_CREATE", message);
     }
 
     /** A user writes {@code <@bot> content} in the guild channel. */
     public String mention(FakeUser author, String content) {
-        ObjectNode message = userMessage(author, channelId, "<@" + bot.id() + "> " + content);
-        message.withArray("mentions").add(userJson(bot, true));
-        gateway.dispatch("MESSAGE_CREATE", message);
-        return message.path("id").asText();
+        return post(author, channelId, "<@" + bot.id() + "> " + content);
     }
 
     /** A user replies to a message (Discord adds the replied-to author to the mentions, as the client does). */
@@ -165,7 +188,7 @@ public final class FakeDiscord implements AutoCloseable {
                 .put("channel_id", channel).put("guild_id", guildId);
         message.set("referenced_message", target.deepCopy());
         message.withArray("mentions").add(target.path("author").deepCopy());
-        gateway.dispatch("MESSAGE_CREATE", message);
+        dispatchMessage(message);
         return message.path("id").asText();
     }
 
@@ -233,6 +256,7 @@ public final class FakeDiscord implements AutoCloseable {
         ObjectNode interaction = interaction(user, 3, snowflake());
         interaction.putObject("data").put("custom_id", customId).put("component_type", 2);
         interaction.set("message", message.deepCopy());
+        buttonMessageByToken.put(interaction.path("token").asText(), messageId);
         gateway.dispatch("INTERACTION_CREATE", interaction);
         return new Interaction(interaction.path("id").asText(), interaction.path("token").asText());
     }
@@ -307,6 +331,15 @@ public final class FakeDiscord implements AutoCloseable {
         ObjectNode member = member(author);
         member.remove("user");
         message.set("member", member);
+        // like Discord, list the users the content mentions
+        Matcher mentioned = Pattern.compile("<@!?(\\d+)>").matcher(content);
+        while (mentioned.find()) {
+            FakeUser user = users.get(mentioned.group(1));
+            if (user == null) continue;
+            ObjectNode mention = userJson(user, user.equals(bot));
+            mention.set("member", member(user).without("user"));
+            message.withArray("mentions").add(mention);
+        }
         return message;
     }
 
@@ -388,6 +421,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     private Answer answer(String method, String path, JsonNode body) {
         Matcher m;
+        if (tokenRejected) return new Answer(401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
         if (method.equals("GET") && path.equals("/users/@me")) {
             return Answer.ok(userJson(bot, true).put("verified", true).put("mfa_enabled", false));
         }
@@ -450,6 +484,7 @@ public final class FakeDiscord implements AutoCloseable {
                 if (type == 5) original.put("flags", original.path("flags").asInt() | 128); // "thinking..."
                 originalByToken.put(token, original.path("id").asText());
             }
+            case 7 -> editBotMessage(buttonMessageByToken.get(token), body.path("data"));
             default -> { }
         }
         return Answer.noContent();
@@ -471,7 +506,7 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private Answer editBotMessage(String id, JsonNode body) {
-        ObjectNode message = messages.get(id);
+        ObjectNode message = id == null ? null : messages.get(id);
         if (message == null) return unknownMessage();
         synchronized (message) {
             if (body.has("content")) message.put("content", body.get("content").asText());

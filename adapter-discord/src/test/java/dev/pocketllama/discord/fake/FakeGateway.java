@@ -25,6 +25,7 @@ final class FakeGateway extends WebSocketServer {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile WebSocket client;
     private int sequence;
+    private volatile long intents;
 
     FakeGateway(Supplier<ObjectNode> ready, Supplier<ObjectNode> guildCreate) {
         super(new InetSocketAddress("127.0.0.1", 0));
@@ -40,6 +41,9 @@ final class FakeGateway extends WebSocketServer {
     }
 
     String url() { return "ws://127.0.0.1:" + getPort(); }
+
+    /** The gateway intents the client identified with. */
+    long intents() { return intents; }
 
     synchronized void dispatch(String type, JsonNode data) {
         WebSocket socket = client;
@@ -69,6 +73,7 @@ final class FakeGateway extends WebSocketServer {
         switch (frame.path("op").asInt(-1)) {
             case 1 -> socket.send("{\"op\":11}");
             case 2 -> {
+                intents = frame.path("d").path("intents").asLong();
                 dispatch("READY", ready.get());
                 dispatch("GUILD_CREATE", guildCreate.get());
             }
