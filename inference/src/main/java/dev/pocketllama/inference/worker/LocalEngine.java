@@ -251,7 +251,8 @@ public final class LocalEngine implements Engine {
 
     @Override
     public int countPromptTokens(List<ChatMessage> conversation) {
-        return PromptRenderer.tokens(new Prompt.Chat(conversation), active.tokenizer()).length;
+        LoadedModel model = active;
+        return PromptRenderer.tokens(new Prompt.Chat(conversation), model.tokenizer(), model.template()).length;
     }
 
     @Override
