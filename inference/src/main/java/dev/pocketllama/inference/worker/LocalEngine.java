@@ -276,6 +276,7 @@ public final class LocalEngine implements Engine {
         Job job = running;
         if (job != null) job.cancelled = true;
         inbox.add(() -> { });
+        if (Thread.currentThread() == scheduler) return; // closed from a listener: the loop ends after this event
         try {
             scheduler.join(10_000);
         } catch (InterruptedException e) {
