@@ -7,7 +7,6 @@ import dev.pocketllama.inference.api.EngineOptions;
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelSpec;
 
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 
 /** Starts the engine the configuration describes. */
@@ -26,16 +25,6 @@ final class EngineLauncher {
 
     /** Loads the default model, reporting progress; throws ModelLoadException with the reason if it cannot. */
     static Engine start(PocketLlamaConfig config, LoadProgressListener progress) {
-        EngineOptions options = options(config);
-        try {
-            // Engine.start lands with the engine; called by name until then.
-            return (Engine) Engine.class.getMethod("start", EngineOptions.class, LoadProgressListener.class)
-                    .invoke(null, options, progress);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this build has no inference engine yet (Engine.start is missing)", e);
-        }
+        return Engine.start(options(config), progress);
     }
 }

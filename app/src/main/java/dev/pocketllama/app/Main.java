@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point: the {@code pocketllama} command line. */
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
-        subcommands = {ChatCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ChatCommand.class, RunCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,108 @@
+package dev.pocketllama.inference.tensor;
+
+/**
+ * The input vector of matrix-vector products, with the encodings weight types multiply it in, each computed once and
+ * reused by every row (and by every matrix reading the same input). llama.cpp multiplies quantized weights with the
+ * input quantized to Q8_0 blocks and F16 weights with the input rounded to F16; doing the same reproduces its results.
+ * Call {@link #changed()} after writing to {@link #values()}.
+ */
+public final class Activation {
+    static final int Q8_0_BLOCK = 32;
+
+    private final float[] values;
+    private final float[] f16Values;
+    private final int[] q8Quants;
+    private final float[] q8Scales;
+    private boolean f16Ready;
+    private boolean q8Ready;
+    private float[] bf16Values;
+    private Q8_KInput q8K;
+    private boolean bf16Ready;
+    private boolean q8KReady;
+
+    public Activation(int length) {
+        values = new float[length];
+        f16Values = new float[length];
+        q8Quants = new int[length];
+        q8Scales = new float[(length + Q8_0_BLOCK - 1) / Q8_0_BLOCK];
+    }
+
+    /** An activation holding a copy of {@code x}. */
+    public static Activation of(float[] x) {
+        Activation a = new Activation(x.length);
+        System.arraycopy(x, 0, a.values, 0, x.length);
+        return a;
+    }
+
+    public int length() { return values.length; }
+
+    /** The float values; write into this array and then call {@link #changed()}. */
+    public float[] values() { return values; }
+
+    /** Forgets the cached encodings after {@link #values()} changed. */
+    public void changed() {
+        f16Ready = false;
+        q8Ready = false;
+        bf16Ready = false;
+        q8KReady = false;
+    }
+
+    /** The values rounded to F16 (and widened back), as llama.cpp feeds F16 weights. */
+    public float[] f16() {
+        if (!f16Ready) {
+            for (int i = 0; i < values.length; i++) f16Values[i] = Float.float16ToFloat(Float.floatToFloat16(values[i]));
+            f16Ready = true;
+        }
+        return f16Values;
+    }
+
+    /** The values rounded to BF16 (nearest even, NaN kept quiet) and widened back, as llama.cpp feeds BF16 weights. */
+    public float[] bf16() {
+        if (!bf16Ready) {
+            if (bf16Values == null) bf16Values = new float[values.length];
+            for (int i = 0; i < values.length; i++) bf16Values[i] = BF16Matrix.round(values[i]);
+            bf16Ready = true;
+        }
+        return bf16Values;
+    }
+
+    /** Q8_K quantization (length a multiple of 256), allocated on first use. */
+    Q8_KInput q8_K() {
+        if (!q8KReady) {
+            if (q8K == null) q8K = new Q8_KInput(values.length);
+            q8K.encode(values);
+            q8KReady = true;
+        }
+        return q8K;
+    }
+
+    /** Q8_0 quantization: per 32-value block, int8 quants (held as ints) ... */
+    public int[] q8_0Quants() {
+        quantizeQ8_0();
+        return q8Quants;
+    }
+
+    /** ... and the block scales, rounded to F16 as the Q8_0 format stores them. */
+    public float[] q8_0Scales() {
+        quantizeQ8_0();
+        return q8Scales;
+    }
+
+    /**
+     * Each block's scale maps its largest magnitude to 127; values round to nearest even (llama.cpp's x86 path
+     * rounds with {@code _MM_ROUND_NEAREST} and takes {@code 127 / max} as the inverse scale).
+     */
+    private void quantizeQ8_0() {
+        if (q8Ready) return;
+        for (int block = 0; block < q8Scales.length; block++) {
+            int from = block * Q8_0_BLOCK;
+            int to = Math.min(values.length, from + Q8_0_BLOCK);
+            float max = 0;
+            for (int i = from; i < to; i++) max = Math.max(max, Math.abs(values[i]));
+            float inverse = max != 0 ? 127f / max : 0f;
+            for (int i = from; i < to; i++) q8Quants[i] = (int) Math.rint(values[i] * inverse);
+            q8Scales[block] = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
+        }
+        q8Ready = true;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.pocketllama.inference.tensor;
+
+import dev.pocketllama.inference.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Weights in 32-value blocks that start with an F16 scale and multiply with the input's Q8_0 blocks (Q4_0, Q8_0,
+ * and later Q5_0): per block an integer dot product of the quants, times both scales. Subclasses give the block's
+ * integer dot, vectorised and scalar.
+ */
+abstract class Q8InputMatrix extends WeightMatrix {
+    static final int BLOCK = 32;
+    private final GgmlType type;
+
+    Q8InputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type) {
+        super(name, data, rows, columns, type);
+        this.type = type;
+    }
+
+    @Override
+    public final GgmlType type() { return type; }
+
+    @Override
+    protected final void prepare(Activation x) { x.q8_0Quants(); }
+
+    /** Integer dot of the weight block at byte {@code block} with input quants {@code q[at .. at+32)}, vectorised. */
+    abstract int blockDot(long block, int[] q, int at);
+
+    /** The same, one value at a time. */
+    abstract int blockDotScalar(long block, int[] q, int at);
+
+    @Override
+    public final float dot(int row, Activation x) { return dot(row, x, false); }
+
+    @Override
+    public final float dotScalar(int row, Activation x) { return dot(row, x, true); }
+
+    private float dot(int row, Activation x, boolean scalar) {
+        int[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        long base = rowOffset(row);
+        float sum = 0;
+        for (int b = 0; b < columns / BLOCK; b++) {
+            long block = base + (long) b * type.blockBytes();
+            int dot = scalar ? blockDotScalar(block, q, b * BLOCK) : blockDot(block, q, b * BLOCK);
+            sum += Vectors.f16(data, block) * scales[b] * dot;
+        }
+        return sum;
+    }
+
+    @Override
+    public final void dequantizeRow(int row, float[] out, int offset) {
+        long base = rowOffset(row);
+        for (int b = 0; b < columns / BLOCK; b++) {
+            long block = base + (long) b * type.blockBytes();
+            dequantizeBlock(block, Vectors.f16(data, block), out, offset + b * BLOCK);
+        }
+    }
+
+    /** Writes the 32 values of the block at byte {@code block}, whose scale is {@code d}. */
+    abstract void dequantizeBlock(long block, float d, float[] out, int at);
+}
