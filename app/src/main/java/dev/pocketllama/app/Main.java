@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: the {@code pocketllama} command line. */
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -87,7 +87,13 @@ public final class LiveReply {
     /** Shows the final text without a Stop control; later calls change nothing. */
     public void finish(String finalText) {
         mailbox.run(() -> {
-            if (finished || done) return;
+            if (finished) return;
+            if (done) {
+                // Abandoned or undeliverable: nothing more to show, but the owner still hears that it is over.
+                finished = true;
+                listener.onDelivered(slots.stream().map(s -> s.id).toList());
+                return;
+            }
             text = finalText;
             stopId = null;
             finished = true;

@@ -99,12 +99,12 @@ class LiveReplyTest {
         var port = port(4000);
         var reply = reply(port);
         reply.show("⏳ queued: #2, ~4 s", "stop-7");
-        assertEquals("stop-7", port.message("m1").stopId());
+        assertEquals("stop-7", port.first().stopId());
         reply.finish("Once upon a time.");
         assertTrue(delivered.isEmpty(), "the final edit waits for its turn");
         clock.advance(INTERVAL);
-        assertEquals(new OutgoingMessage("Once upon a time.", null), port.message("m1"));
-        assertEquals(List.of(List.of("m1")), delivered);
+        assertEquals(new OutgoingMessage("Once upon a time.", null), port.first());
+        assertEquals(List.of(port.messageIds()), delivered);
         assertEquals(0, clock.pendingTimers());
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -26,6 +27,9 @@ public final class RecordingReplyPort implements ReplyPort {
     /** One call: {@code kind} is send, edit, typing or delete. */
     public record Call(String kind, String messageId, OutgoingMessage message, Instant at) { }
 
+    /** Ids are unique across ports, as a platform's are within a chat. */
+    private static final AtomicLong NEXT_ID = new AtomicLong(1);
+
     private final PlatformLimits limits;
     private final Supplier<Instant> clock;
     private final List<Call> calls = new ArrayList<>();
@@ -35,7 +39,6 @@ public final class RecordingReplyPort implements ReplyPort {
     private boolean holding;
     private int inFlight;
     private int maxInFlight;
-    private int nextId = 1;
 
     public RecordingReplyPort(PlatformLimits limits, Supplier<Instant> clock) {
         this.limits = limits;
@@ -52,10 +55,7 @@ public final class RecordingReplyPort implements ReplyPort {
 
     @Override
     public CompletableFuture<String> send(OutgoingMessage message) {
-        String id;
-        synchronized (this) {
-            id = "m" + nextId++;
-        }
+        String id = "m" + NEXT_ID.getAndIncrement();
         return answer(new Call("send", id, message, clock.get()), id);
     }
 
@@ -143,6 +143,11 @@ public final class RecordingReplyPort implements ReplyPort {
     /** The current texts of every message, in order. */
     public synchronized List<String> texts() {
         return messages.values().stream().map(OutgoingMessage::markdown).toList();
+    }
+
+    /** The first message sent, as it shows now. */
+    public synchronized OutgoingMessage first() {
+        return messages.isEmpty() ? null : messages.values().iterator().next();
     }
 
     /** The text of the last message sent, as it shows now. */

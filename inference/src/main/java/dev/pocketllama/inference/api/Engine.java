@@ -10,6 +10,15 @@ import java.util.concurrent.CompletableFuture;
 public interface Engine extends AutoCloseable {
 
     /**
+     * Loads {@code options}' default model (reporting progress) and starts the worker.
+     *
+     * @throws ModelLoadException naming the file and the problem when the model cannot be loaded
+     */
+    static Engine start(EngineOptions options, LoadProgressListener progress) {
+        return dev.pocketllama.inference.worker.LocalEngine.start(options, progress);
+    }
+
+    /**
      * Queues a request. Events reach {@code listener} on the engine's worker thread, so it must not block;
      * the last event is always one {@link GenerationEvent.Finished}. A request over a queue limit is not
      * thrown at: it finishes at once with {@link FinishReason#REFUSED} and a reason to show the user.

@@ -15,6 +15,10 @@ public final class Activation {
     private final float[] q8Scales;
     private boolean f16Ready;
     private boolean q8Ready;
+    private float[] bf16Values;
+    private Q8_KInput q8K;
+    private boolean bf16Ready;
+    private boolean q8KReady;
 
     public Activation(int length) {
         values = new float[length];
@@ -39,6 +43,8 @@ public final class Activation {
     public void changed() {
         f16Ready = false;
         q8Ready = false;
+        bf16Ready = false;
+        q8KReady = false;
     }
 
     /** The values rounded to F16 (and widened back), as llama.cpp feeds F16 weights. */
@@ -48,6 +54,26 @@ public final class Activation {
             f16Ready = true;
         }
         return f16Values;
+    }
+
+    /** The values rounded to BF16 (nearest even, NaN kept quiet) and widened back, as llama.cpp feeds BF16 weights. */
+    public float[] bf16() {
+        if (!bf16Ready) {
+            if (bf16Values == null) bf16Values = new float[values.length];
+            for (int i = 0; i < values.length; i++) bf16Values[i] = BF16Matrix.round(values[i]);
+            bf16Ready = true;
+        }
+        return bf16Values;
+    }
+
+    /** Q8_K quantization (length a multiple of 256), allocated on first use. */
+    Q8_KInput q8_K() {
+        if (!q8KReady) {
+            if (q8K == null) q8K = new Q8_KInput(values.length);
+            q8K.encode(values);
+            q8KReady = true;
+        }
+        return q8K;
     }
 
     /** Q8_0 quantization: per 32-value block, int8 quants (held as ints) ... */

@@ -45,12 +45,16 @@ public abstract class WeightMatrix {
             case F16 -> new F16Matrix(name, data, rows, columns);
             case Q8_0 -> new Q8_0Matrix(name, data, rows, columns);
             case Q4_0 -> new Q4_0Matrix(name, data, rows, columns);
+            case Q5_0 -> new Q5_0Matrix(name, data, rows, columns);
+            case Q4_K -> new Q4_KMatrix(name, data, rows, columns);
+            case Q6_K -> new Q6_KMatrix(name, data, rows, columns);
+            case BF16 -> new BF16Matrix(name, data, rows, columns);
             default -> throw new ModelLoadException("model file " + fileName + ": tensor '" + name + "' has type "
                     + info.type() + ", which this version does not support (supported: " + SUPPORTED + ")");
         };
     }
 
-    public static final String SUPPORTED = "F32, F16, Q8_0, Q4_0";
+    public static final String SUPPORTED = "F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K";
 
     public String name() { return name; }
 

@@ -38,13 +38,11 @@ final class PreTokenizer {
         IntList split(int[] cps, String collapsed, IntList pieces);
     }
 
-    private final String name;
     private final List<Stage> stages;
     private final boolean llama3Flags;
     private final boolean cleansSpaces;
 
-    private PreTokenizer(String name, List<Stage> stages, boolean llama3Flags, boolean cleansSpaces) {
-        this.name = name;
+    private PreTokenizer(List<Stage> stages, boolean llama3Flags, boolean cleansSpaces) {
         this.stages = stages;
         this.llama3Flags = llama3Flags;
         this.cleansSpaces = cleansSpaces;
@@ -53,25 +51,23 @@ final class PreTokenizer {
     static PreTokenizer forName(String pre, String source) {
         Stage gpt2 = PreTokenizer::gpt2;
         if (pre.isEmpty() || pre.equals("default")) {
-            return new PreTokenizer("default", List.of(
+            return new PreTokenizer(List.of(
                     regex("[\\xD3!-#%-*,-/:-;?-@\\[-\\]_{}$+<=>^~|]+"), gpt2, regex("[\\xD10-9]+"),
                     regex("[0-9][0-9][0-9]")), false, true);
         }
-        if (GPT2.contains(pre)) return new PreTokenizer(pre, List.of(gpt2), false, true);
+        if (GPT2.contains(pre)) return new PreTokenizer(List.of(gpt2), false, true);
         if (LLAMA3.contains(pre)) {
-            return new PreTokenizer(pre, List.of((cps, c, p) -> llama3(cps, p, 3)), true, true);
+            return new PreTokenizer(List.of((cps, c, p) -> llama3(cps, p, 3)), true, true);
         }
-        if (pre.equals("qwen2")) return new PreTokenizer(pre, List.of((cps, c, p) -> llama3(cps, p, 1)), false, false);
+        if (pre.equals("qwen2")) return new PreTokenizer(List.of((cps, c, p) -> llama3(cps, p, 1)), false, false);
         if (DIGIT_THEN_GPT2.contains(pre)) {
-            return new PreTokenizer(pre, List.of(regex("[\\xD10-9]"), gpt2), false, !KEEPS_SPACES.contains(pre));
+            return new PreTokenizer(List.of(regex("[\\xD10-9]"), gpt2), false, !KEEPS_SPACES.contains(pre));
         }
         throw new ModelLoadException("model file " + source + ": pre-tokenizer '" + pre + "' (tokenizer.ggml.pre) is not "
                 + "supported; supported: default, " + String.join(", ", new java.util.TreeSet<>(GPT2)) + ", "
                 + String.join(", ", new java.util.TreeSet<>(LLAMA3)) + ", qwen2, "
                 + String.join(", ", new java.util.TreeSet<>(DIGIT_THEN_GPT2)));
     }
-
-    String name() { return name; }
 
     /** LLaMA 3 style vocabularies add BOS by default and skip merging words that are whole tokens. */
     boolean addsBos() { return llama3Flags; }

@@ -5,6 +5,7 @@ import dev.pocketllama.inference.gguf.GgufArray;
 import dev.pocketllama.inference.gguf.GgufFile;
 import dev.pocketllama.inference.gguf.GgufMetadata;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public final class Vocabulary {
     private final Map<String, Integer> mergeRanks;
     final int bos;
     final int eos;
-    final int eot;
+    final int unk;
     final boolean addBos;
     final boolean addEos;
     final boolean addSpacePrefix;
@@ -115,6 +116,7 @@ public final class Vocabulary {
 
         bos = m.tokenId("tokenizer.ggml.bos_token_id", bosId, n);
         eos = m.tokenId("tokenizer.ggml.eos_token_id", eosId, n);
+        unk = m.tokenId("tokenizer.ggml.unknown_token_id", 0, n);
         int eotId = m.tokenId("tokenizer.ggml.eot_token_id", NONE, n);
         int eomId = m.tokenId("tokenizer.ggml.eom_token_id", NONE, n);
         addBos = m.bool("tokenizer.ggml.add_bos_token", wantBos);
@@ -132,7 +134,6 @@ public final class Vocabulary {
                 attrs[i] |= TokenAttr.CONTROL;
             }
         }
-        eot = eotId;
         for (int id : new int[] {eos, eotId, eomId}) if (id != NONE) eog.add(id);
         endOfGeneration = Set.copyOf(eog);
 
@@ -147,20 +148,23 @@ public final class Vocabulary {
 
     /** Loads the vocabulary of a GGUF file (model or vocab-only), with llama.cpp's defaults for missing keys. */
     public static Vocabulary from(GgufFile file) {
+        return new Vocabulary(tokenizerMetadata(file), file.path().toString());
+    }
+
+    /** The file's {@code tokenizer.ggml.*} keys and {@code general.name}, in the form {@link #fromMetadata} takes. */
+    public static Map<String, Object> tokenizerMetadata(GgufFile file) {
         GgufMetadata md = file.metadata();
         Map<String, Object> values = new HashMap<>();
         for (String key : md.keys()) {
             if (!key.startsWith("tokenizer.ggml.") && !key.equals("general.name")) continue;
             Object value = md.find(key).orElseThrow().value();
             if (value instanceof GgufArray array) {
-                value = switch (array.values()) {
-                    case long[] longs when key.equals("tokenizer.ggml.token_type") -> md.getIntArray(key);
-                    default -> array.values();
-                };
+                value = array.values() instanceof long[] && key.equals("tokenizer.ggml.token_type")
+                        ? md.getIntArray(key) : array.values();
             }
             values.put(key, value);
         }
-        return new Vocabulary(values, file.path().toString());
+        return values;
     }
 
     /** Loads the vocabulary from GGUF-style metadata (keys as in the file; arrays as String[], float[] or int[]). */
@@ -187,7 +191,7 @@ public final class Vocabulary {
 
     /** The token's text as stored in the vocabulary, e.g. {@code ▁Hello} or {@code <0x0A>}. */
     public String text(int id) {
-        return new String(ByteString.bytes(texts[id]), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(ByteString.bytes(texts[id]), StandardCharsets.UTF_8);
     }
 
     String rawText(int id) { return texts[id]; }
@@ -221,8 +225,8 @@ public final class Vocabulary {
             int id = id(String.format("<0x%02X>", b & 0xFF));
             if (id != NONE) return id;
             id = id(String.valueOf((char) (b & 0xFF)));
-            if (id != NONE) return id;
-            throw new IllegalStateException("vocabulary has no token for byte 0x" + Integer.toHexString(b & 0xFF));
+            // llama.cpp aborts here; a vocabulary without byte tokens gets the unknown token instead.
+            return id != NONE ? id : unk;
         }
         return id(ByteString.ofUtf8(ByteUnicode.charOf(b & 0xFF)));
     }

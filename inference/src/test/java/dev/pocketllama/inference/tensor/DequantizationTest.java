@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DequantizationTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"q4_0", "q8_0", "f16"})
+    @ValueSource(strings = {"q4_0", "q8_0", "f16", "q5_0", "q4_k", "q6_k"})
     void matchesLlamaCppExactly(String type) {
         try (GgufFile f = GgufFile.open(Path.of("../shared/models/quant-fixture.gguf"))) {
             GgufTensorInfo raw = f.tensor(type);

@@ -19,13 +19,13 @@ class KernelTwinTest {
 
     static Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         int lanes = Vectors.FLOATS.length();
-        return Stream.of(
+        return Stream.concat(NewFormatsKernelTwinTest.cases(), Stream.of(
                 arguments(GgmlType.F32, 1), arguments(GgmlType.F32, lanes), arguments(GgmlType.F32, lanes * 3 + 5),
                 arguments(GgmlType.F32, 172), arguments(GgmlType.F32, 64),
                 arguments(GgmlType.F16, 3), arguments(GgmlType.F16, Vectors.INTS.length() * 4), arguments(GgmlType.F16, 172),
                 arguments(GgmlType.F16, 1001),
                 arguments(GgmlType.Q8_0, 32), arguments(GgmlType.Q8_0, 64), arguments(GgmlType.Q8_0, 32 * 23),
-                arguments(GgmlType.Q4_0, 32), arguments(GgmlType.Q4_0, 64), arguments(GgmlType.Q4_0, 32 * 23));
+                arguments(GgmlType.Q4_0, 32), arguments(GgmlType.Q4_0, 64), arguments(GgmlType.Q4_0, 32 * 23)));
     }
 
     @ParameterizedTest(name = "{0} x {1}")
@@ -57,6 +57,8 @@ class KernelTwinTest {
         float[] input = switch (type) {
             case F32 -> x;
             case F16 -> a.f16();
+            case BF16 -> a.bf16();
+            case Q4_K, Q6_K -> NewFormatsKernelTwinTest.dequantizedQ8_K(a);
             default -> dequantizedQ8_0(a);
         };
         double expected = 0;
@@ -85,7 +87,9 @@ class KernelTwinTest {
                     b.putShort(Float.floatToFloat16(random.nextFloat() * 0.1f));
                     for (int i = 0; i < 16; i++) b.put((byte) random.nextInt(256));
                 }
-                default -> throw new IllegalArgumentException(type.toString());
+                default -> {
+                    return NewFormatsKernelTwinTest.randomMatrix(type, rows, columns, random);
+                }
             }
         }
         var info = new GgufTensorInfo("w", type, new long[] {columns, rows}, 0);

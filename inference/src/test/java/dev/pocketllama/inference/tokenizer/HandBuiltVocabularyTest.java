@@ -63,6 +63,16 @@ class HandBuiltVocabularyTest {
     }
 
     @Test
+    void withoutByteTokensAnUnrepresentableCharacterBecomesTheUnknownToken() {
+        Map<String, Object> md = new HashMap<>();
+        md.put("tokenizer.ggml.model", "llama");
+        md.put("tokenizer.ggml.tokens", new String[] {"<unk>", "<s>", "</s>", "▁"});
+        md.put("tokenizer.ggml.token_type", new int[] {2, 3, 3, 1});
+        Tokenizer t = new Tokenizer(Vocabulary.fromMetadata(md, "no-bytes.gguf"));
+        assertArrayEquals(new int[] {3, 0, 0}, t.encode("é", false, false));
+    }
+
+    @Test
     void bosIsAddedOnlyWhenTheVocabularyAsksForIt() {
         Tokenizer wantsBos = spm(Map.of(), "▁", 0, 1);
         assertArrayEquals(new int[] {1}, wantsBos.encode("", true, false));
