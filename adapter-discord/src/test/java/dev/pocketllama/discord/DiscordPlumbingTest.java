@@ -168,6 +168,7 @@ class DiscordPlumbingTest {
         var ask = discord.slashCommand(ann, "ask", Map.of("prompt", "a story"));
         Received got = received(1);
         assertEquals("a story", got.message().text());
+        Eventually.until("the interaction is acknowledged", () -> discord.callback(ask).isPresent());
         assertEquals(5, discord.callback(ask).orElseThrow().path("type").asInt(), "deferred");
 
         String original = got.replies().send(new OutgoingMessage("Once", "job-2")).get(30, TimeUnit.SECONDS);
