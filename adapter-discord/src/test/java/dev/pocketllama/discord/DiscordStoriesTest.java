@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.pocketllama.discord.DiscordPlumbingTest.assertNoMentionsAllowed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,9 +76,12 @@ class DiscordStoriesTest {
     }
 
     /** What the engine writes for one user turn at the configured (greedy) sampling, asked directly. */
-    private String greedy(String text) throws Exception {
+    private String greedy(String text) throws Exception { return greedy(List.of(ChatMessage.user(text))); }
+
+    /** What the engine writes for this conversation, asked directly. */
+    private String greedy(List<ChatMessage> conversation) throws Exception {
         StringBuilder out = new StringBuilder();
-        var request = new GenerationRequest("expectation", null, new Prompt.Chat(List.of(ChatMessage.user(text))),
+        var request = new GenerationRequest("expectation", null, new Prompt.Chat(conversation),
                 new SamplingParams(0, 0, 1, 0, 1, 64, 42), config.sampling().maxTokens());
         engine.submit(request, event -> {
             if (event instanceof GenerationEvent.Token token) out.append(token.text());
@@ -119,18 +123,24 @@ class DiscordStoriesTest {
     @Test
     void aReplyAndAThreadContinueTheConversationAlsoAfterARestart() throws Exception {
         String question = discord.mention(ann, "Once upon a time");
-        String answer = finalReplyTo(question).path("id").asText();
-
-        String followUp = discord.reply(ann, answer, "Then");
-        assertTrue(finalReplyTo(followUp).path("content").asText().length() > 0);
+        JsonNode answer = finalReplyTo(question);
+        String answerText = answer.path("content").asText();
 
         stopBot();
         startBot();
 
+        // the model sees the whole conversation, read back from the store by the new bot
+        String followUp = discord.reply(ann, answer.path("id").asText(), "Then");
+        String expected = greedy(List.of(ChatMessage.user("Once upon a time"), ChatMessage.assistant(answerText),
+                ChatMessage.user("Then")));
+        assertNotEquals(greedy("Then").strip(), expected.strip(), "the history changes the answer");
+        JsonNode continued = finalReplyTo(followUp);
+        assertEquals(expected.strip(), continued.path("content").asText().strip());
+
         // no mention, no reply: only the store knows the thread's starter is the bot's message
-        discord.startThread(answer);
-        String inThread = discord.post(ann, answer, "And then");
-        JsonNode threadReply = Eventually.value("a reply in the thread", () -> discord.botMessages(answer).stream()
+        String thread = discord.startThread(continued.path("id").asText());
+        String inThread = discord.post(ann, thread, "And then");
+        JsonNode threadReply = Eventually.value("a reply in the thread", () -> discord.botMessages(thread).stream()
                 .filter(m -> m.path("message_reference").path("message_id").asText().equals(inThread))
                 .filter(m -> m.path("components").isEmpty() && !m.path("edited_timestamp").isNull())
                 .findFirst().orElse(null));
