@@ -138,6 +138,11 @@ public final class FakeDiscord implements AutoCloseable {
                 .map(m -> (JsonNode) m.deepCopy()).toList();
     }
 
+    /** The gateway connection drops as in a Discord gateway restart; a client should reconnect and resume. */
+    public void dropGateway() { gateway.drop(); }
+
+    public int gatewayResumes() { return gateway.resumes(); }
+
     /** From now on the bot's token is refused, as Discord does after the token was reset. */
     public void rejectToken() { tokenRejected = true; }
 
