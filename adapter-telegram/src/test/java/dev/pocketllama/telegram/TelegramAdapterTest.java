@@ -86,6 +86,17 @@ class TelegramAdapterTest {
         assertEquals(List.of(), telegram.errors());
     }
 
+    @Test
+    void aQuestionInAForumTopicIsAnsweredInThatTopic() {
+        harness.start(ScriptedEngine.withContext(2048).answerWith(request -> "Right here."));
+
+        int question = telegram.topicMessage(GROUP, 42, BOB, "@pocket_llama_bot where are you?");
+
+        assertEquals("Right here.", harness.finalText(GROUP, question));
+        assertEquals(42, telegram.calls("sendmessage").getFirst().params().path("message_thread_id").asInt());
+        assertEquals(42, telegram.calls("sendchataction").getFirst().params().path("message_thread_id").asInt());
+    }
+
     private static List<ChatMessage> dialogue(ScriptedEngine.Submission submission) {
         return submission.messages().stream().filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList();
     }
