@@ -127,6 +127,34 @@ class TelegramAdapterTest {
     }
 
     @Test
+    void withDraftStreamingAPrivateReplyGrowsAsADraftAndEndsAsOneMessage() {
+        ScriptedEngine engine = ScriptedEngine.withContext(2048);
+        harness.streamWithDrafts();
+        harness.start(engine);
+
+        int question = telegram.privateMessage(ALICE, "Tell me a story");
+        ScriptedEngine.Submission generation = awaitSubmission(engine, 1);
+        generation.started().token("Once upon ");
+        telegram.await("the draft to show the first words", PATIENCE, () -> telegram.calls("sendmessagedraft").stream()
+                .anyMatch(c -> c.shownText().strip().equals("Once upon")));
+        generation.token("a time.").finish(FinishReason.STOP, "");
+
+        assertEquals("Once upon a time.", harness.finalText(ALICE.id(), question));
+        List<FakeTelegram.Call> drafts = telegram.calls("sendmessagedraft");
+        assertEquals(1, drafts.stream().map(c -> c.text("draft_id")).distinct().count(), "one draft, animated");
+        assertEquals(1, telegram.calls("sendmessage").size(), "the finished reply is sent once");
+        assertTrue(telegram.calls("editmessagetext").isEmpty(), "nothing to edit");
+
+        int next = telegram.privateMessage(ALICE, "Another one");
+        ScriptedEngine.Submission second = awaitSubmission(engine, 2);
+        second.started().token("Long ago");
+        telegram.privateMessage(ALICE, "/stop");
+        assertEquals(FinishReason.CANCELLED, second.finished().join().reason());
+        assertEquals("Long ago\n\n⏹ stopped", harness.finalText(ALICE.id(), next));
+        assertEquals(List.of(), telegram.errors());
+    }
+
+    @Test
     void aTenThousandCharacterAnswerArrivesAsSeveralValidMessages() {
         String paragraph = "The quick brown llama jumps over the lazy dog, again and again. ";
         String answer = (paragraph.repeat(12) + "\n\n").repeat(13).strip();
