@@ -57,6 +57,8 @@ public final class DiscordAdapter implements AutoCloseable {
                 Duration.ofMillis(config.streaming().discordEditIntervalMillis()), TYPING);
         AtomicReference<CloseCode> closed = new AtomicReference<>();
         JDABuilder builder = JDABuilder.createLight(discord.token(), intents(discord))
+                // JDA's own hook would shutdownNow() on Ctrl-C and drop the final edits; close() lets them go out
+                .setEnableShutdownHook(false)
                 .addEventListeners(new DiscordEvents(bot, new DiscordAccess(config, bot), limits), new ListenerAdapter() {
                     @Override
                     public void onShutdown(ShutdownEvent event) { closed.set(event.getCloseCode()); }
