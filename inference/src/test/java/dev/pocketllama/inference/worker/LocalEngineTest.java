@@ -78,8 +78,9 @@ class LocalEngineTest {
         await(engine.submit(request("u", new Prompt.Text("Once upon a time"), 8), r));
         assertEquals(GREEDY_START, r.tokenIds());
         assertEquals(", there was a little girl", r.text());
-        assertEquals(5, engine.countPromptTokens(List.of(ChatMessage.user("Once upon a time"))) - 1,
-                "raw chat: BOS, the text, and a newline");
+        assertEquals("raw", engine.activeModel().template(), "stories260K carries no chat template");
+        assertEquals(ONCE_UPON_A_TIME.size(), engine.countPromptTokens(List.of(ChatMessage.user("Once upon a time"))),
+                "the raw template of one user turn is BOS and its text");
     }
 
     @Test
@@ -189,6 +190,18 @@ class LocalEngineTest {
         assertEquals(new GenerationEvent.Started("stories-q8", 5, 0), r.snapshot().getFirst());
         assertEquals(GREEDY_START, r.tokenIds(), "the Q8_0 file's greedy start is the same story");
         assertTrue(engine.activeModel().quantMix().startsWith("Q8_0"), engine.activeModel().quantMix());
+    }
+
+    @Test
+    void aShortContextRefusesLongPromptsAndEndsRepliesAtItsEdge() throws Exception {
+        engine = Engine.start(EngineOptions.single(new ModelSpec("tiny", STORIES, "raw", 8)), LoadProgressListener.NONE);
+        Finished tooLong = await(engine.submit(request("u", new Prompt.Tokens(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9)), 4), new Recorder()));
+        assertEquals(FinishReason.ERROR, tooLong.reason());
+        assertEquals("the prompt is 9 tokens, but the context holds 8; shorten the conversation", tooLong.message());
+        var r = new Recorder();
+        Finished full = await(engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 50), r));
+        assertEquals(FinishReason.LENGTH, full.reason(), full.message());
+        assertEquals(GREEDY_START.subList(0, 4), r.tokenIds(), "5 prompt + 3 fed back fill the 8 positions; the 4th is sampled from them");
     }
 
     @Test
