@@ -127,6 +127,26 @@ class TelegramAdapterTest {
     }
 
     @Test
+    void aStopButtonLeftByARestartIsRemovedWhenPressed() {
+        ScriptedEngine engine = ScriptedEngine.withContext(2048);
+        harness.start(engine);
+        int question = telegram.privateMessage(ALICE, "A story please");
+        awaitSubmission(engine, 1).started().token("Once");
+        FakeTelegram.Shown streaming = telegram.await("the reply to stream", PATIENCE, () -> {
+            List<FakeTelegram.Shown> replies = telegram.repliesTo(ALICE.id(), question);
+            return !replies.isEmpty() && replies.getFirst().text().equals("Once") ? replies.getFirst() : null;
+        });
+
+        harness.restart(engine); // the reply being written is lost with its Stop button still showing
+        assertTrue(telegram.shown(ALICE.id(), streaming.messageId()).hasButtons());
+        String press = telegram.pressButton(ALICE, ALICE.id(), streaming.messageId(),
+                streaming.replyMarkup().at("/inline_keyboard/0/0/callback_data").asText());
+
+        assertEquals("This reply has already finished.", harness.callbackAnswer(press));
+        telegram.await("the stale button to go", PATIENCE, () -> !telegram.shown(ALICE.id(), streaming.messageId()).hasButtons());
+    }
+
+    @Test
     void withDraftStreamingAPrivateReplyGrowsAsADraftAndEndsAsOneMessage() {
         ScriptedEngine engine = ScriptedEngine.withContext(2048);
         harness.streamWithDrafts();
