@@ -1,5 +1,7 @@
 package dev.pocketllama.app;
 
+import dev.pocketllama.app.tools.QuantizeCommand;
+import dev.pocketllama.app.tools.SynthCommand;
 import dev.pocketllama.config.ConfigException;
 import dev.pocketllama.inference.api.ModelLoadException;
 import picocli.CommandLine;
@@ -8,7 +10,8 @@ import picocli.CommandLine.Command;
 /** Entry point: the {@code pocketllama} command line. */
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
-        subcommands = {ChatCommand.class, RunCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ChatCommand.class, RunCommand.class, GenerateCommand.class, TokenizeCommand.class,
+                InspectCommand.class, QuantizeCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

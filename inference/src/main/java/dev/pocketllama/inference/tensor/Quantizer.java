@@ -8,14 +8,14 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Turns float rows into GGML blocks, for the quantize and synth tools. Q8_0 and Q4_0 follow llama.cpp's reference
- * quantizers (quantize_row_q8_0_ref, quantize_row_q4_0_ref) to the bit, so a file we quantize holds the same bytes as
+ * Turns float rows into GGML blocks, for the quantize and synth tools. Q8_0, Q5_0 and Q4_0 follow llama.cpp's
+ * reference quantizers (quantize_row_q8_0_ref, _q5_0_ref, _q4_0_ref) to the bit, so a file we quantize holds the same bytes as
  * one llama.cpp's llama-quantize makes; the K-quants come from {@link KQuantizer}.
  */
 public final class Quantizer {
     /** Types a row can be written in. */
     public static final Set<GgmlType> TYPES =
-            EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+            EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q5_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
 
     private Quantizer() { }
 
@@ -35,6 +35,7 @@ public final class Quantizer {
                 case F16 -> out.putShort(Float.floatToFloat16(values[at]));
                 case BF16 -> out.putShort((short) (Float.floatToRawIntBits(BF16Matrix.round(values[at])) >>> 16));
                 case Q8_0 -> q8_0(values, at, out);
+                case Q5_0 -> q5_0(values, at, out);
                 case Q4_0 -> q4_0(values, at, out);
                 case Q4_K -> KQuantizer.q4_K(values, at, out);
                 case Q6_K -> KQuantizer.q6_K(values, at, out);
@@ -63,6 +64,33 @@ public final class Quantizer {
      * nibble = truncate(value / scale + 8.5), at most 15. Values 0..15 go to low nibbles, 16..31 to high nibbles.
      */
     private static void q4_0(float[] x, int at, ByteBuffer out) {
+        float id = scaleOfLargest(x, at, -8, out);
+        for (int j = 0; j < 16; j++) {
+            int low = Math.min(15, (int) (x[at + j] * id + 8.5f));
+            int high = Math.min(15, (int) (x[at + 16 + j] * id + 8.5f));
+            out.put((byte) (low | high << 4));
+        }
+    }
+
+    /** As Q4_0 with 5 bits: scale = largest / -16, quant = truncate(value / scale + 16.5), at most 31. */
+    private static void q5_0(float[] x, int at, ByteBuffer out) {
+        float id = scaleOfLargest(x, at, -16, out);
+        int qh = 0;
+        byte[] nibbles = new byte[16];
+        for (int j = 0; j < 16; j++) {
+            int low = Math.min(31, (int) (x[at + j] * id + 16.5f));
+            int high = Math.min(31, (int) (x[at + 16 + j] * id + 16.5f));
+            nibbles[j] = (byte) ((low & 0x0F) | (high & 0x0F) << 4);
+            qh |= (low >>> 4) << j | (high >>> 4) << (j + 16);
+        }
+        out.putInt(qh).put(nibbles);
+    }
+
+    /**
+     * Writes the F16 scale {@code largest / divisor}, where largest is the first value of largest magnitude with its
+     * sign, and returns its float inverse (0 for an all-zero block).
+     */
+    private static float scaleOfLargest(float[] x, int at, int divisor, ByteBuffer out) {
         float amax = 0;
         float max = 0;
         for (int i = at; i < at + 32; i++) {
@@ -71,13 +99,8 @@ public final class Quantizer {
                 max = x[i];
             }
         }
-        float d = max / -8;
-        float id = d != 0 ? 1 / d : 0;
+        float d = max / divisor;
         out.putShort(Float.floatToFloat16(d));
-        for (int j = 0; j < 16; j++) {
-            int low = Math.min(15, (int) (x[at + j] * id + 8.5f));
-            int high = Math.min(15, (int) (x[at + 16 + j] * id + 8.5f));
-            out.put((byte) (low | high << 4));
-        }
+        return d != 0 ? 1 / d : 0;
     }
 }
