@@ -1,5 +1,6 @@
 package dev.pocketllama.app;
 
+import dev.pocketllama.app.tools.BenchCommand;
 import dev.pocketllama.app.tools.QuantizeCommand;
 import dev.pocketllama.app.tools.SynthCommand;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
         subcommands = {CommandLine.HelpCommand.class, TokenizeCommand.class, QuantizeCommand.class,
-                SynthCommand.class})
+                SynthCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
