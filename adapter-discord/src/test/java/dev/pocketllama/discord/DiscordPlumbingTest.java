@@ -122,6 +122,7 @@ class DiscordPlumbingTest {
         assertNoMentionsAllowed(discord.calls("PATCH", "/channels/\\d+/messages/" + sent).getLast().body());
 
         replies.typing().get(30, TimeUnit.SECONDS);
+        assertEquals(1, discord.calls("POST", "/channels/" + discord.channelId + "/typing").size());
         replies.delete(sent).get(30, TimeUnit.SECONDS);
         assertTrue(discord.message(sent).isEmpty());
     }
@@ -168,6 +169,7 @@ class DiscordPlumbingTest {
         var ask = discord.slashCommand(ann, "ask", Map.of("prompt", "a story"));
         Received got = received(1);
         assertEquals("a story", got.message().text());
+        Eventually.until("the interaction is acknowledged", () -> discord.callback(ask).isPresent());
         assertEquals(5, discord.callback(ask).orElseThrow().path("type").asInt(), "deferred");
 
         String original = got.replies().send(new OutgoingMessage("Once", "job-2")).get(30, TimeUnit.SECONDS);
@@ -232,6 +234,14 @@ class DiscordPlumbingTest {
         assertEquals(7, update.path("type").asInt());
         assertEquals(0, update.path("data").path("components").size(), "the button goes");
         verify(bot).onStop(eq(Platform.DISCORD), eq("job-3"), eq(new Author(ann.id(), "Ann", false)));
+    }
+
+    @Test
+    void afterTheGatewayDropsJdaResumesAndMessagesArriveAgain() {
+        discord.dropGateway();
+        Eventually.until("JDA resumed the session", () -> discord.gatewayResumes() == 1);
+        String question = discord.mention(ann, "still there?");
+        assertEquals(question, received(1).message().messageId());
     }
 
     @Test

@@ -24,13 +24,18 @@ final class TestConfigs {
     private TestConfigs() { }
 
     static PocketLlamaConfig forFake(FakeDiscord discord, Path store, List<String> adminIds, boolean messageContentIntent) {
+        return forFake(discord, store, adminIds, messageContentIntent, new AllowConfig(List.of(), List.of(), List.of(), List.of(), List.of()));
+    }
+
+    static PocketLlamaConfig forFake(FakeDiscord discord, Path store, List<String> adminIds, boolean messageContentIntent,
+                                     AllowConfig allow) {
         return new PocketLlamaConfig(
                 List.of(new ModelConfig("stories", "../shared/models/stories260K.gguf", "raw", 0, null),
                         new ModelConfig("stories-q8", "../shared/models/stories260K-Q8_0.gguf", "raw", 0, null)),
                 "stories",
                 new SamplingConfig(0.0, 40, 0.95, 0.05, 1.0, 42L, 64),
                 new AdminsConfig(List.of(), adminIds, List.of(discord.adminRoleId)),
-                new AllowConfig(List.of(), List.of(), List.of(), List.of(), List.of()),
+                allow,
                 new LimitsConfig(3, 64, 4000, 4096),
                 new EngineConfig(1, 4, 64),
                 new ConversationsConfig("replyChain", ""),

@@ -52,7 +52,7 @@ final class TelegramConnection implements AutoCloseable {
     private final User me;
     private final ScheduledExecutorService pollingThread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("telegram-polling").factory());
-    private TelegramBotsLongPollingApplication polling;
+    private volatile boolean closed;
 
     private TelegramConnection(TelegramConfig config, TelegramUrl url, OkHttpClient http, TelegramClient client,
                                User me) {
@@ -101,7 +101,8 @@ final class TelegramConnection implements AutoCloseable {
     /** Starts long polling; updates reach {@code onUpdate}, whose failures are logged, never fatal. */
     synchronized void startPolling(Consumer<Update> onUpdate) {
         int timeoutSeconds = (int) pollingTimeout(config).toSeconds();
-        polling = new TelegramBotsLongPollingApplication(
+        // The session runs on pollingThread, which close() ends; the application object is not needed after this.
+        TelegramBotsLongPollingApplication polling = new TelegramBotsLongPollingApplication(
                 () -> new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false),
                 () -> http, () -> pollingThread);
         try {
@@ -114,7 +115,8 @@ final class TelegramConnection implements AutoCloseable {
         }
     }
 
-    private static void deliver(Update update, Consumer<Update> onUpdate) {
+    private void deliver(Update update, Consumer<Update> onUpdate) {
+        if (closed) return;
         try {
             onUpdate.accept(update);
         } catch (RuntimeException e) {
@@ -131,20 +133,20 @@ final class TelegramConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops polling and releases the client. The poll in flight is left to end by itself (within the polling
+     * timeout) rather than cancelled, because TelegramBots logs a cancelled poll as an error; what it brings is
+     * dropped, and Telegram delivers it again to the next start, since only a later poll confirms it.
+     */
     @Override
     public synchronized void close() {
-        if (polling != null) {
-            try {
-                polling.close();
-            } catch (Exception e) {
-                log.warn("Telegram: stopping the long polling failed: {}", e.getMessage());
-            }
-        }
-        pollingThread.shutdownNow();
-        release(http);
+        closed = true;
+        pollingThread.shutdown();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 
-    /** Ends the held long poll and OkHttp's threads, so closing leaves nothing running. */
+    /** For a start that failed: nothing is polling yet, so everything can end at once. */
     private static void release(OkHttpClient http) {
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdown();

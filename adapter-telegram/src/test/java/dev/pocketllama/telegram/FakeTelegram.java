@@ -49,6 +49,12 @@ final class FakeTelegram implements AutoCloseable {
         long chatId() { return Long.parseLong(text("chat_id")); }
 
         int messageId() { return Integer.parseInt(text("message_id")); }
+
+        /** The text this send or edit showed the user. */
+        String shownText() {
+            String text = text("text");
+            return "html".equalsIgnoreCase(text("parse_mode")) ? TelegramHtmlChecker.visibleText(text) : text;
+        }
     }
 
     /** A message as the user sees it now. */
@@ -66,6 +72,7 @@ final class FakeTelegram implements AutoCloseable {
     private final ExecutorService handlers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
             .name("fake-telegram-", 0).factory());
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
     private final List<ObjectNode> pendingUpdates = new ArrayList<>();
     private final Map<Long, Map<Integer, ObjectNode>> chats = new HashMap<>();
     private final Map<String, Deque<ObjectNode>> scriptedFailures = new HashMap<>();
@@ -161,6 +168,9 @@ final class FakeTelegram implements AutoCloseable {
 
     synchronized List<Call> calls() { return List.copyOf(calls); }
 
+    /** Every error answer the server gave, as "method: description". */
+    synchronized List<String> errors() { return List.copyOf(errors); }
+
     synchronized List<Call> calls(String method) {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
@@ -245,7 +255,13 @@ final class FakeTelegram implements AutoCloseable {
             }
             String method = path.group(2).toLowerCase();
             ObjectNode params = parameters(exchange);
-            respond(exchange, answer(method, params));
+            ObjectNode answer = answer(method, params);
+            if (!answer.get("ok").asBoolean()) {
+                synchronized (this) {
+                    errors.add(method + ": " + answer.get("description").asText());
+                }
+            }
+            respond(exchange, answer);
         }
     }
 

@@ -238,24 +238,37 @@ public final class Bot implements AutoCloseable {
         @Override
         public void onMessageSent(GenerationReply reply, String messageId) {
             InboundMessage m = reply.target.message();
-            onDispatch(() -> store.indexMessage(m.platform(), m.chatId(), messageId, reply.target.userTurnId(), true));
+            onDispatch(() -> {
+                Long answer = reply.answerTurnId;
+                store.indexMessage(m.platform(), m.chatId(), messageId, answer != null ? answer : reply.target.userTurnId(), true);
+            });
         }
 
         @Override
-        public void onDone(GenerationReply reply, GenerationEvent.Finished finished, String text, List<String> ids) {
+        public void onFinished(GenerationReply reply, GenerationEvent.Finished finished, String text) {
+            onDispatch(() -> recordAnswer(reply, finished, text));
+        }
+
+        @Override
+        public void onDelivered(GenerationReply reply, List<String> ids) {
             active.remove(reply.stopId);
-            onDispatch(() -> recordAnswer(reply.target, finished, text, ids));
+            InboundMessage m = reply.target.message();
+            onDispatch(() -> {
+                Long answer = reply.answerTurnId;
+                if (answer != null) ids.forEach(id -> store.indexMessage(m.platform(), m.chatId(), id, answer, true));
+            });
         }
     }
 
-    private void recordAnswer(ReplyTarget target, GenerationEvent.Finished finished, String text, List<String> ids) {
+    private void recordAnswer(GenerationReply reply, GenerationEvent.Finished finished, String text) {
+        ReplyTarget target = reply.target;
         InboundMessage m = target.message();
         if (!GenerationReply.answered(finished, text)) {
             rollBack(target);
             return;
         }
         long answer = store.addTurn(target.conversationId(), target.userTurnId(), ChatMessage.Role.ASSISTANT, text, null);
-        for (String id : ids) store.indexMessage(m.platform(), m.chatId(), id, answer, true);
+        reply.answerTurnId = answer;
         if (target.scopeKey() == null) return;
         Optional<ChatHead> head = store.head(m.platform(), target.scopeKey());
         if (head.isPresent() && Long.valueOf(target.userTurnId()).equals(head.get().turnId())) {

@@ -10,7 +10,6 @@ import dev.pocketllama.inference.api.GenerationListener;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One answer being generated, as the user sees it: the queue position while it waits, the text as it grows,
@@ -19,11 +18,15 @@ import java.util.Objects;
  */
 final class GenerationReply implements GenerationListener {
 
-    /** What the bot learns when the reply is over and on the platform. */
+    /** What the bot learns as the reply goes out. */
     interface Owner {
         void onMessageSent(GenerationReply reply, String messageId);
 
-        void onDone(GenerationReply reply, GenerationEvent.Finished finished, String generatedText, List<String> messageIds);
+        /** Generation ended; called before the final text is shown, so the answer is stored before anyone sees it. */
+        void onFinished(GenerationReply reply, GenerationEvent.Finished finished, String generatedText);
+
+        /** The final text is on the platform, in these messages. */
+        void onDelivered(GenerationReply reply, List<String> messageIds);
     }
 
     final ReplyTarget target;
@@ -37,7 +40,8 @@ final class GenerationReply implements GenerationListener {
     private volatile boolean over;
     private volatile boolean cancelRequested;
     private volatile Generation generation;
-    private volatile GenerationEvent.Finished finished;
+    /** The stored answer, once recorded; its messages are indexed to it. */
+    volatile Long answerTurnId;
     private TaskScheduler.Scheduled typingRenewal;
 
     GenerationReply(ReplyTarget target, String stopId, ReplyPort port, TaskScheduler scheduler,
@@ -49,7 +53,7 @@ final class GenerationReply implements GenerationListener {
         this.owner = owner;
         this.live = new LiveReply(port, scheduler, pacer, new LiveReply.Listener() {
             @Override public void onMessageSent(String messageId) { owner.onMessageSent(GenerationReply.this, messageId); }
-            @Override public void onDelivered(List<String> ids) { delivered(ids); }
+            @Override public void onDelivered(List<String> ids) { owner.onDelivered(GenerationReply.this, ids); }
             @Override public void onUndeliverable(Throwable error) { cancel(); }
         });
     }
@@ -95,8 +99,8 @@ final class GenerationReply implements GenerationListener {
             case GenerationEvent.Finished f -> {
                 generating = false;
                 over = true;
-                finished = f;
                 stopTyping();
+                owner.onFinished(this, f, text.toString());
                 live.finish(finalText(f));
             }
         }
@@ -117,10 +121,6 @@ final class GenerationReply implements GenerationListener {
     private static String oneLine(String message, String fallback) {
         if (message == null || message.isBlank()) return fallback;
         return message.strip().lines().findFirst().orElse(fallback);
-    }
-
-    private void delivered(List<String> messageIds) {
-        owner.onDone(this, Objects.requireNonNull(finished), text.toString(), messageIds);
     }
 
     /** Typing shows for a while on the platform; renew it a little before it fades. */

@@ -138,6 +138,11 @@ public final class FakeDiscord implements AutoCloseable {
                 .map(m -> (JsonNode) m.deepCopy()).toList();
     }
 
+    /** The gateway connection drops as in a Discord gateway restart; a client should reconnect and resume. */
+    public void dropGateway() { gateway.drop(); }
+
+    public int gatewayResumes() { return gateway.resumes(); }
+
     /** From now on the bot's token is refused, as Discord does after the token was reset. */
     public void rejectToken() { tokenRejected = true; }
 
@@ -379,30 +384,27 @@ public final class FakeDiscord implements AutoCloseable {
         String path = exchange.getRequestURI().getPath().replaceFirst("^/api/v10", "");
         byte[] raw = exchange.getRequestBody().readAllBytes();
         JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
-        int status;
-        try {
-            RateLimit limit = takeRateLimit(method, path);
-            if (limit != null) {
-                status = 429;
-                exchange.getResponseHeaders().add("Retry-After", Integer.toString(limit.retryAfterSeconds()));
-                exchange.getResponseHeaders().add("X-RateLimit-Scope", "user");
-                exchange.getResponseHeaders().add("X-RateLimit-Remaining", "0");
-                exchange.getResponseHeaders().add("X-RateLimit-Reset-After", limit.retryAfterSeconds() + ".000");
-                respond(exchange, 429, bucket(method, path), JSON.createObjectNode()
-                        .put("message", "You are being rate limited.").put("retry_after", (double) limit.retryAfterSeconds())
-                        .put("global", false));
-            } else {
-                Answer answer = answer(method, path, body);
-                status = answer.status();
-                respond(exchange, status, bucket(method, path), answer.body());
+        RateLimit limit = takeRateLimit(method, path);
+        Answer answer;
+        if (limit != null) {
+            exchange.getResponseHeaders().add("Retry-After", Integer.toString(limit.retryAfterSeconds()));
+            exchange.getResponseHeaders().add("X-RateLimit-Scope", "user");
+            exchange.getResponseHeaders().add("X-RateLimit-Remaining", "0");
+            exchange.getResponseHeaders().add("X-RateLimit-Reset-After", limit.retryAfterSeconds() + ".000");
+            answer = new Answer(429, JSON.createObjectNode().put("message", "You are being rate limited.")
+                    .put("retry_after", (double) limit.retryAfterSeconds()).put("global", false));
+        } else {
+            try {
+                answer = answer(method, path, body);
+            } catch (RuntimeException e) {
+                answer = new Answer(500, JSON.createObjectNode().put("message", e.toString()).put("code", 0));
             }
-        } catch (RuntimeException e) {
-            status = 500;
-            respond(exchange, 500, bucket(method, path), JSON.createObjectNode().put("message", e.toString()).put("code", 0));
         }
+        // recorded before the bot can see the answer, so a test that waited for the bot finds the call
         synchronized (calls) {
-            calls.add(new RestCall(method, path, body, received, System.nanoTime(), status));
+            calls.add(new RestCall(method, path, body, received, System.nanoTime(), answer.status()));
         }
+        respond(exchange, answer.status(), bucket(method, path), answer.body());
     }
 
     private RateLimit takeRateLimit(String method, String path) {

@@ -10,6 +10,7 @@ import org.java_websocket.server.WebSocketServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,7 @@ final class FakeGateway extends WebSocketServer {
     private volatile WebSocket client;
     private int sequence;
     private volatile long intents;
+    private final AtomicInteger resumes = new AtomicInteger();
 
     FakeGateway(Supplier<ObjectNode> ready, Supplier<ObjectNode> guildCreate) {
         super(new InetSocketAddress("127.0.0.1", 0));
@@ -41,6 +43,15 @@ final class FakeGateway extends WebSocketServer {
     }
 
     String url() { return "ws://127.0.0.1:" + getPort(); }
+
+    /** Closes the client's connection the way a gateway restart does (4000: try to resume). */
+    void drop() {
+        WebSocket socket = client;
+        if (socket != null) socket.close(4000, "fake gateway restart");
+    }
+
+    /** How many times a client resumed its session. */
+    int resumes() { return resumes.get(); }
 
     /** The gateway intents the client identified with. */
     long intents() { return intents; }
@@ -77,7 +88,10 @@ final class FakeGateway extends WebSocketServer {
                 dispatch("READY", ready.get());
                 dispatch("GUILD_CREATE", guildCreate.get());
             }
-            case 6 -> dispatch("RESUMED", JSON.createObjectNode());
+            case 6 -> {
+                resumes.incrementAndGet();
+                dispatch("RESUMED", JSON.createObjectNode());
+            }
             default -> { }
         }
     }

@@ -23,6 +23,8 @@ public final class Sequence {
     final Activation hidden;
     final float[] up;
     final float[] logits;
+    /** One head's query rounded to F16 (headSize). */
+    final float[] q16;
     private int length;
 
     public Sequence(LlamaConfig c, int capacity) {
@@ -38,6 +40,7 @@ public final class Sequence {
         hidden = new Activation(c.hiddenDim());
         up = new float[c.hiddenDim()];
         logits = new float[c.vocabSize()];
+        q16 = new float[c.headSize()];
     }
 
     /** Positions filled so far; the next token goes at this position. */

@@ -119,7 +119,7 @@ public final class Transformer {
         float[] keys = s.cache.keys[layer];
         float[] values = s.cache.values[layer];
         float[] out = s.attention.values();
-        float[] q16 = new float[hs];
+        float[] q16 = s.q16;
         for (int h = 0; h < c.heads(); h++) {
             int qAt = h * hs;
             int kvAt = (h / group) * hs;

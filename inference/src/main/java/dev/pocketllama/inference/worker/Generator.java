@@ -3,11 +3,13 @@ package dev.pocketllama.inference.worker;
 import dev.pocketllama.inference.api.FinishReason;
 import dev.pocketllama.inference.api.GenerationEvent;
 import dev.pocketllama.inference.api.GenerationStats;
+import dev.pocketllama.inference.api.Prompt;
 import dev.pocketllama.inference.llama.Sequence;
 import dev.pocketllama.inference.sampling.Sampler;
 import dev.pocketllama.inference.tokenizer.StreamDecoder;
 
 import java.time.Duration;
+import java.util.Set;
 
 /** Runs one job to its end on the scheduler thread: prompt, then sampled tokens until a stop, the limit or a cancel. */
 final class Generator {
@@ -27,7 +29,7 @@ final class Generator {
         Duration queued = Duration.ofNanos(startNanos - job.submittedNanos);
         int[] prompt;
         try {
-            prompt = PromptRenderer.tokens(job.request.prompt(), model.tokenizer());
+            prompt = PromptRenderer.tokens(job.request.prompt(), model.tokenizer(), model.template());
         } catch (RuntimeException e) {
             job.emit(new GenerationEvent.Finished(FinishReason.ERROR, GenerationStats.NONE, "cannot tokenize the prompt: " + e.getMessage()));
             return;
@@ -51,6 +53,7 @@ final class Generator {
         int length = prompt.length;
         Sampler sampler = new Sampler(job.request.sampling());
         StreamDecoder decoder = model.tokenizer().streamDecoder(false);
+        Set<Integer> stops = job.request.prompt() instanceof Prompt.Chat ? model.template().stopTokens() : Set.of();
         int generated = 0;
         FinishReason reason = FinishReason.LENGTH;
         long genStart = System.nanoTime();
@@ -61,7 +64,7 @@ final class Generator {
                 break;
             }
             int next = sampler.sample(logits, history, length);
-            if (model.tokenizer().isEndOfGeneration(next)) {
+            if (model.tokenizer().isEndOfGeneration(next) || stops.contains(next)) {
                 reason = FinishReason.STOP;
                 break;
             }

@@ -3,6 +3,8 @@ package dev.pocketllama.inference.worker;
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelInfo;
 import dev.pocketllama.inference.api.ModelSpec;
+import dev.pocketllama.inference.chat.ChatTemplate;
+import dev.pocketllama.inference.chat.ChatTemplates;
 import dev.pocketllama.inference.gguf.QuantMix;
 import dev.pocketllama.inference.llama.LlamaModel;
 import dev.pocketllama.inference.llama.Sequence;
@@ -10,10 +12,14 @@ import dev.pocketllama.inference.llama.Transformer;
 import dev.pocketllama.inference.tensor.KernelPool;
 import dev.pocketllama.inference.tokenizer.Tokenizer;
 import dev.pocketllama.inference.tokenizer.Vocabulary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A model ready to serve: weights, tokenizer, and the one sequence (KV cache) the scheduler generates into. */
-record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, Tokenizer tokenizer, Sequence sequence)
+/** A model ready to serve: weights, tokenizer, chat template, and the one sequence (KV cache) the scheduler generates into. */
+record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, Tokenizer tokenizer, ChatTemplate template,
+                   Sequence sequence)
         implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
 
     /**
      * Context used when the spec leaves it to the file: the file's training context, capped so a 128K-context
@@ -25,6 +31,7 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
         LlamaModel model = LlamaModel.load(spec.path(), progress);
         try {
             Tokenizer tokenizer = new Tokenizer(Vocabulary.from(model.file()));
+            ChatTemplate template = ChatTemplates.detect(spec.template(), model.file(), tokenizer, LOG::warn);
             int context = spec.contextLength() > 0 ? spec.contextLength()
                     : Math.min(model.config().contextLength(), MAX_DEFAULT_CONTEXT);
             Transformer transformer = new Transformer(model, pool);
@@ -32,8 +39,8 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
             warmUp(transformer, sequence, tokenizer, progress);
             QuantMix mix = QuantMix.of(model.file().tensors());
             var info = new ModelInfo(spec.name(), spec.path(), model.file().fileSize(), mix.describe(), mix.parameters(),
-                    context, "raw", true);
-            return new LoadedModel(info, model, transformer, tokenizer, sequence);
+                    context, template.format().configName(), true);
+            return new LoadedModel(info, model, transformer, tokenizer, template, sequence);
         } catch (RuntimeException e) {
             model.close();
             throw e;

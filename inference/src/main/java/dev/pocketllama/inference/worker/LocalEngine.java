@@ -251,7 +251,8 @@ public final class LocalEngine implements Engine {
 
     @Override
     public int countPromptTokens(List<ChatMessage> conversation) {
-        return PromptRenderer.tokens(new Prompt.Chat(conversation), active.tokenizer()).length;
+        LoadedModel model = active;
+        return PromptRenderer.tokens(new Prompt.Chat(conversation), model.tokenizer(), model.template()).length;
     }
 
     @Override
@@ -275,6 +276,7 @@ public final class LocalEngine implements Engine {
         Job job = running;
         if (job != null) job.cancelled = true;
         inbox.add(() -> { });
+        if (Thread.currentThread() == scheduler) return; // closed from a listener: the loop ends after this event
         try {
             scheduler.join(10_000);
         } catch (InterruptedException e) {
