@@ -132,7 +132,11 @@ public final class Bot implements AutoCloseable {
         if (dispatch instanceof ExecutorService executor) {
             executor.shutdown();
             try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) executor.shutdownNow();
+                // Queued work is mostly store writes (answers, message ids): let it finish rather than lose it.
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("closing with {} bot tasks still queued; their store writes are lost",
+                            executor.shutdownNow().size());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -318,7 +322,13 @@ public final class Bot implements AutoCloseable {
     /** Runs on the dispatch thread; after close, late callbacks from the engine or the platform are dropped. */
     private void onDispatch(Runnable task) {
         try {
-            dispatch.execute(task);
+            dispatch.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("a bot task failed", e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             log.debug("bot closed; dropping a late task");
         }
