@@ -49,8 +49,9 @@ public final class TelegramAdapter implements AutoCloseable {
     }
 
     /**
-     * Signs in with {@code telegram.token}, registers the command menu and starts answering. Throws with a message
-     * naming the config key and the fix when the token or API URL is wrong or the Bot API cannot be reached.
+     * Signs in with {@code telegram.token}, registers the command menu and starts answering. Throws
+     * {@link IllegalStateException} with a message naming the config key and the fix when the token or API URL is
+     * wrong or the Bot API cannot be reached.
      */
     public static TelegramAdapter start(PocketLlamaConfig config, Bot bot) {
         TelegramConnection connection = TelegramConnection.open(config.telegram());

@@ -72,7 +72,7 @@ final class TelegramConnection implements AutoCloseable {
      */
     static TelegramConnection open(TelegramConfig config) {
         if (config.token() == null || config.token().isBlank()) {
-            throw new IllegalArgumentException("telegram.token: missing (put `token: ${TELEGRAM_TOKEN}` in the"
+            throw new IllegalStateException("telegram.token: missing (put `token: ${TELEGRAM_TOKEN}` in the"
                     + " telegram section and export TELEGRAM_TOKEN with the token @BotFather gave you)");
         }
         TelegramUrl url = apiUrl(config.apiUrl());
@@ -188,8 +188,8 @@ final class TelegramConnection implements AutoCloseable {
         return new TelegramUrl(scheme, uri.getHost(), port, false);
     }
 
-    private static IllegalArgumentException badUrl(String apiUrl) {
-        return new IllegalArgumentException("telegram.apiUrl: '" + apiUrl + "' is not a Bot API base URL"
+    private static IllegalStateException badUrl(String apiUrl) {
+        return new IllegalStateException("telegram.apiUrl: '" + apiUrl + "' is not a Bot API base URL"
                 + " (write it as scheme://host[:port], e.g. http://127.0.0.1:8081 for a local Bot API server,"
                 + " or leave it out for Telegram's)");
     }
