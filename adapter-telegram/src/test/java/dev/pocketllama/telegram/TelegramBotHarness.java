@@ -34,6 +34,7 @@ final class TelegramBotHarness implements AutoCloseable {
     private final Path storeFile;
     private Bot bot;
     private TelegramAdapter adapter;
+    private boolean draftStreaming;
 
     TelegramBotHarness(Path dir) {
         this.storeFile = dir.resolve("conversations.db");
@@ -64,13 +65,19 @@ final class TelegramBotHarness implements AutoCloseable {
                   token: ${TELEGRAM_TOKEN}
                   apiUrl: %s
                   pollingTimeoutSeconds: 2
+                  draftStreaming: %b
                 store:
                   path: %s
                 streaming:
                   telegramEditIntervalMillis: %d
                   telegramGroupEditIntervalMillis: %d
-                """.formatted(MAX_TOKENS, telegram.apiUrl(), storeFile, EDIT_INTERVAL_MILLIS, GROUP_EDIT_INTERVAL_MILLIS);
+                """.formatted(MAX_TOKENS, telegram.apiUrl(), draftStreaming, storeFile, EDIT_INTERVAL_MILLIS, GROUP_EDIT_INTERVAL_MILLIS);
         return ConfigLoader.fromYaml(yaml, Map.of("TELEGRAM_TOKEN", FakeTelegram.TOKEN));
+    }
+
+    /** From the next start on, private replies stream as drafts ({@code telegram.draftStreaming: true}). */
+    void streamWithDrafts() {
+        draftStreaming = true;
     }
 
     void start(Engine engine) {

@@ -48,7 +48,7 @@ final class Generator {
             logits = model.transformer().forward(s, id);
         }
         long promptNanos = System.nanoTime() - startNanos;
-        int[] history = new int[s.capacity()];
+        int[] history = new int[s.capacity() + 1]; // the last token is sampled from a full context, never fed back
         System.arraycopy(prompt, 0, history, 0, prompt.length);
         int length = prompt.length;
         Sampler sampler = new Sampler(job.request.sampling());

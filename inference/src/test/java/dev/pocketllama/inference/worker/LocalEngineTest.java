@@ -193,6 +193,18 @@ class LocalEngineTest {
     }
 
     @Test
+    void aShortContextRefusesLongPromptsAndEndsRepliesAtItsEdge() throws Exception {
+        engine = Engine.start(EngineOptions.single(new ModelSpec("tiny", STORIES, "raw", 8)), LoadProgressListener.NONE);
+        Finished tooLong = await(engine.submit(request("u", new Prompt.Tokens(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9)), 4), new Recorder()));
+        assertEquals(FinishReason.ERROR, tooLong.reason());
+        assertEquals("the prompt is 9 tokens, but the context holds 8; shorten the conversation", tooLong.message());
+        var r = new Recorder();
+        Finished full = await(engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 50), r));
+        assertEquals(FinishReason.LENGTH, full.reason(), full.message());
+        assertEquals(GREEDY_START.subList(0, 4), r.tokenIds(), "5 prompt + 3 fed back fill the 8 positions; the 4th is sampled from them");
+    }
+
+    @Test
     void startingWithAMissingFileNamesIt() {
         var spec = new ModelSpec("x", Path.of("../shared/models/absent.gguf"), "raw", 0);
         var e = assertThrows(ModelLoadException.class, () -> Engine.start(EngineOptions.single(spec), LoadProgressListener.NONE));
