@@ -211,7 +211,11 @@ public final class Bot implements AutoCloseable {
         Optional<ChatHead> head = scopeKey == null ? Optional.empty() : store.head(platform, scopeKey);
         long conversation;
         Long parent;
-        if (repliedTo.isPresent()) {
+        if (head.isPresent() && startsThread(message)) {
+            // Every message in a thread started from a message names that message: the thread's head goes on.
+            conversation = head.get().conversationId();
+            parent = head.get().turnId();
+        } else if (repliedTo.isPresent()) {
             conversation = repliedTo.get().conversationId();
             parent = repliedTo.get().id();
         } else if (head.isPresent()) {
@@ -304,11 +308,18 @@ public final class Bot implements AutoCloseable {
         return store.systemPrompt(message.platform(), message.chatId()).orElse(config.conversations().systemPrompt());
     }
 
-    /** The chat scope whose current conversation a message continues; null where reply chains make conversations. */
+    /**
+     * The chat scope whose current conversation a message continues; null where reply chains make conversations.
+     * A thread started from a message (a Discord thread on a bot answer) is one conversation even among reply chains.
+     */
     String scopeKey(InboundMessage message) {
         String chat = message.threadId() == null ? message.chatId() : message.chatId() + "/" + message.threadId();
-        if (message.chatKind() == ChatKind.PRIVATE) return chat;
+        if (message.chatKind() == ChatKind.PRIVATE || startsThread(message)) return chat;
         return config.conversations().groupScope().equals("channel") ? chat : null;
+    }
+
+    private static boolean startsThread(InboundMessage message) {
+        return message.threadId() != null && message.threadId().equals(message.replyToMessageId());
     }
 
     static String userKey(InboundMessage message) {
