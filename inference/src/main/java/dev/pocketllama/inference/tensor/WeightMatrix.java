@@ -90,6 +90,10 @@ public abstract class WeightMatrix {
      * each product is exactly {@link #dot}'s, so a batch gives the same numbers as one {@link #matvec} per input.
      */
     public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+        if (count <= 1) { // one input is a plain product (and none, e.g. a prompt chunk needing no logits, is nothing)
+            if (count == 1) matvec(x[0], out[0], pool);
+            return;
+        }
         for (int b = 0; b < count; b++) {
             if (x[b].length() != columns) {
                 throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
