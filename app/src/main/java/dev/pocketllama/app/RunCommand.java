@@ -64,8 +64,12 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Adapters first (their final edits still go out), then the bot, then the engine. */
+    /**
+     * The bot first: it stops the answers being written and their last edits still go out through the adapters,
+     * which close next; the engine last.
+     */
     private static void closeAll(List<AutoCloseable> adapters, Bot bot, Engine engine) {
+        bot.close();
         for (AutoCloseable adapter : adapters.reversed()) {
             try {
                 adapter.close();
@@ -73,7 +77,6 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println("closing " + adapter.getClass().getSimpleName() + " failed: " + e.getMessage());
             }
         }
-        bot.close();
         engine.close();
     }
 }
