@@ -175,10 +175,10 @@ final class FakeTelegram implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
-    /** Calls that changed what users see: sends, edits, deletions (not polls, typing or setup). */
+    /** Calls that changed what users see: sends, drafts, edits, deletions (not polls, typing or setup). */
     synchronized List<Call> visibleCalls() {
         return calls.stream().filter(c -> switch (c.method()) {
-            case "sendmessage", "editmessagetext", "editmessagereplymarkup", "deletemessage" -> true;
+            case "sendmessage", "sendmessagedraft", "editmessagetext", "editmessagereplymarkup", "deletemessage" -> true;
             default -> false;
         }).toList();
     }

@@ -5,6 +5,7 @@ import dev.pocketllama.config.ConfigLoader;
 import dev.pocketllama.config.PocketLlamaConfig;
 import dev.pocketllama.discord.DiscordAdapter;
 import dev.pocketllama.inference.api.Engine;
+import dev.pocketllama.telegram.TelegramAdapter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,29 +26,35 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PocketLlamaConfig settings = ConfigLoader.load(config, System.getenv());
-        if (settings.telegram().enabled()) {
-            System.err.println("telegram.enabled: true in " + config + ", but this build has no Telegram adapter yet"
-                    + " (set telegram.enabled: false to run without it)");
-            return 2;
-        }
         var progress = new LoadProgressPrinter(System.err, settings.defaultModel());
         Engine engine = EngineLauncher.start(settings, progress);
         progress.done();
         Bot bot = Bot.start(settings, engine);
-        if (!settings.discord().enabled()) {
+        if (!settings.discord().enabled() && !settings.telegram().enabled()) {
             try (engine; bot) {
                 ConsoleSession.chat(bot, settings, System.out);
             }
             return 0;
         }
         List<AutoCloseable> running = new ArrayList<>();
+        List<String> platforms = new ArrayList<>();
         try {
-            running.add(DiscordAdapter.start(settings, bot));
-        } catch (RuntimeException e) {
+            if (settings.telegram().enabled()) {
+                running.add(TelegramAdapter.start(settings, bot));
+                platforms.add("Telegram");
+            }
+            if (settings.discord().enabled()) {
+                running.add(DiscordAdapter.start(settings, bot));
+                platforms.add("Discord");
+            }
+        } catch (IllegalStateException e) {
+            // The adapters name the config key and the fix, e.g. a token the platform refused.
             closeAll(running, bot, engine);
-            throw e;
+            System.err.println(e.getMessage());
+            return 2;
         }
-        System.err.println("Serving Discord with " + settings.defaultModel() + ". Ctrl-C stops.");
+        System.err.println("Serving " + String.join(" and ", platforms) + " with " + settings.defaultModel()
+                + ". Ctrl-C stops.");
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll(running, bot, engine);

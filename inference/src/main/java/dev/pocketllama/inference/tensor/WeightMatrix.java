@@ -84,6 +84,25 @@ public abstract class WeightMatrix {
         });
     }
 
+    /**
+     * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
+     * continuous batching and prompt chunks. Each row is read once and dotted with every input while it is in cache;
+     * each product is exactly {@link #dot}'s, so a batch gives the same numbers as one {@link #matvec} per input.
+     */
+    public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+        for (int b = 0; b < count; b++) {
+            if (x[b].length() != columns) {
+                throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
+            }
+            prepare(x[b]);
+        }
+        pool.forRanges(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int b = 0; b < count; b++) out[b][r] = dot(r, x[b]);
+            }
+        });
+    }
+
     /** Computes the input encoding this type multiplies with, once and on the calling thread, before rows split. */
     protected abstract void prepare(Activation x);
 
