@@ -30,7 +30,7 @@ final class PromptCache {
         entries = maxBytes <= 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String key, Entry e) -> e.weight())
-                .executor(Runnable::run) // evict on the scheduler thread, at once, so the bound holds when put returns
+                .executor(Runnable::run) // evict on the scheduler thread, not on the common pool
                 .build();
     }
 
@@ -60,6 +60,7 @@ final class PromptCache {
         if (entries == null || conversation == null) return;
         sequence.trim();
         entries.put(conversation, new Entry(modelName, sequence, tokens));
+        entries.cleanUp(); // evict now, so the bound holds when this returns
     }
 
     /** Forgets everything (the model changed, so no cached keys and values fit it). */

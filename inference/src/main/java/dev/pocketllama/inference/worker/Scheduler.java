@@ -163,12 +163,12 @@ final class Scheduler {
     private void end(RunningJob r, FinishReason reason, String message) {
         running.remove(r);
         runningCount = running.size();
-        r.finish(reason, message);
-        room.left(r.job);
-        throughput.jobFinished(System.nanoTime() - r.startNanos());
         if (reason != FinishReason.ERROR && r.model == active) {
             cache.put(r.job.request.conversationKey(), r.model.info().name(), r.sequence(), r.cachedIds());
         }
+        room.left(r.job);
+        throughput.jobFinished(System.nanoTime() - r.startNanos());
+        r.finish(reason, message);
     }
 
     private void releaseIdleModels() {
