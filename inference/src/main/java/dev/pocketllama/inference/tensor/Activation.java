@@ -11,7 +11,8 @@ public final class Activation {
 
     private final float[] values;
     private final float[] f16Values;
-    private final int[] q8Quants;
+    /** Q8_0 quants, held as shorts: the kernels multiply them with weights widened to 16 bits. */
+    private final short[] q8Quants;
     private final float[] q8Scales;
     private boolean f16Ready;
     private boolean q8Ready;
@@ -23,7 +24,7 @@ public final class Activation {
     public Activation(int length) {
         values = new float[length];
         f16Values = new float[length];
-        q8Quants = new int[length];
+        q8Quants = new short[length];
         q8Scales = new float[(length + Q8_0_BLOCK - 1) / Q8_0_BLOCK];
     }
 
@@ -76,8 +77,8 @@ public final class Activation {
         return q8K;
     }
 
-    /** Q8_0 quantization: per 32-value block, int8 quants (held as ints) ... */
-    public int[] q8_0Quants() {
+    /** Q8_0 quantization: per 32-value block, int8 quants (held as shorts) ... */
+    public short[] q8_0Quants() {
         quantizeQ8_0();
         return q8Quants;
     }
@@ -100,7 +101,7 @@ public final class Activation {
             float max = 0;
             for (int i = from; i < to; i++) max = Math.max(max, Math.abs(values[i]));
             float inverse = max != 0 ? 127f / max : 0f;
-            for (int i = from; i < to; i++) q8Quants[i] = (int) Math.rint(values[i] * inverse);
+            for (int i = from; i < to; i++) q8Quants[i] = (short) Math.rint(values[i] * inverse);
             q8Scales[block] = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
         }
         q8Ready = true;

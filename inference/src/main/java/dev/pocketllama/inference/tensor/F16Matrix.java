@@ -42,14 +42,14 @@ final class F16Matrix extends WeightMatrix {
     }
 
     /**
-     * F16 bits to floats without a conversion instruction: the magnitude bits shifted into a float's place read as
-     * the value times 2^-112 (for normal and subnormal halves alike), so one multiply restores it exactly.
+     * F16 bits to floats without a conversion instruction: sign-extended to int and shifted left by 13, the sign
+     * lands in bit 31 and the exponent and mantissa in a float's place (bits 28-30, copies of the sign, are masked
+     * off); read as a float that is the value times 2^-112, for normal and subnormal halves alike, so one multiply
+     * restores it exactly.
      */
     private static FloatVector widen(ShortVector halves) {
-        IntVector bits = (IntVector) halves.convertShape(VectorOperators.S2I, INTS, 0);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        FloatVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return ((IntVector) halves.convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 13)
+                .and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
     }
 
     @Override

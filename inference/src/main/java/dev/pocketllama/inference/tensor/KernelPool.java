@@ -1,14 +1,18 @@
 package dev.pocketllama.inference.tensor;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The dedicated, fixed pool that runs matrix-vector work: the caller and {@code threads - 1} named daemon workers
- * each take one contiguous range of rows, so every thread streams its own part of the weights.
+ * take contiguous chunks of rows from a shared counter, so every thread streams its own parts of the weights and a
+ * thread slowed by another process on the machine does not hold the others up.
+ *
+ * <p>A product is a few hundred microseconds, so a fork-join per product would cost more than the work: workers
+ * wait for the next one by spinning briefly and then parking, and the caller publishes work with one volatile write
+ * and waits for the last chunk the same way; a worker that has not woken yet simply finds no rows left. One caller
+ * at a time (calls are serialised), and nothing is allocated per call.
  */
 public final class KernelPool implements AutoCloseable {
 
@@ -18,18 +22,39 @@ public final class KernelPool implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /** How long a waiting thread spins before it parks or yields: a little more than the gap between products. */
+    private static final long SPIN_NANOS = 200_000;
+    /** Chunks per thread: enough for a slowed thread's share to be taken over, few enough to keep rows contiguous. */
+    private static final int CHUNKS_PER_THREAD = 8;
+    private static final int MIN_CHUNK = 16;
+
     private final int threads;
-    private final ExecutorService workers;
+    private final Worker[] workers;
+    private final RowProducts rowProducts = new RowProducts();
+
+    /*
+     * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
+     * unclaimed row (low half): a claim only succeeds while its generation is current, so a worker that wakes late
+     * can never run an old task on a new job's rows. Between jobs the word holds the next generation with every row
+     * claimed, and is only opened after task, count and chunk are written (volatile, so no claim reads them early).
+     */
+    private volatile RangeTask task;
+    private volatile int count;
+    private volatile int chunk;
+    private final AtomicLong claims = new AtomicLong();
+    private final AtomicInteger rowsDone = new AtomicInteger();
+    private volatile long generation;
+    private volatile Throwable failure;
+    private volatile boolean closed;
 
     public KernelPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, was " + threads);
         this.threads = threads;
-        AtomicInteger counter = new AtomicInteger();
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "pocketllama-kernel-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker("pocketllama-kernel-" + (i + 1));
+            workers[i].thread.start();
+        }
     }
 
     /** A pool using every core. */
@@ -37,49 +62,129 @@ public final class KernelPool implements AutoCloseable {
 
     public int threads() { return threads; }
 
-    /** Runs {@code task} over {@code [0, count)} split into one contiguous range per thread; returns when all are done. */
-    public void forRanges(int count, RangeTask task) {
-        int parts = Math.min(threads, count);
-        if (parts <= 1) {
+    /** Runs {@code task} over {@code [0, count)} in contiguous chunks on every thread; returns when all are done. */
+    public synchronized void forRanges(int count, RangeTask task) {
+        if (threads == 1 || count <= MIN_CHUNK) {
             task.run(0, count);
             return;
         }
-        CountDownLatch done = new CountDownLatch(parts - 1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int p = 1; p < parts; p++) {
-            int from = (int) ((long) count * p / parts);
-            int to = (int) ((long) count * (p + 1) / parts);
-            workers.execute(() -> {
-                try {
-                    task.run(from, to);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        task.run(0, (int) ((long) count / parts));
-        awaitAll(done);
-        if (failure.get() != null) throw new IllegalStateException("a kernel thread failed", failure.get());
+        if (closed) throw new IllegalStateException("the kernel pool is closed");
+        long next = generation + 1;
+        claims.set(next << 32 | Integer.MAX_VALUE);
+        this.task = task;
+        this.count = count;
+        this.chunk = Math.max(MIN_CHUNK, count / (threads * CHUNKS_PER_THREAD));
+        this.failure = null;
+        rowsDone.set(0);
+        claims.set(next << 32);
+        generation = next;
+        for (Worker w : workers) if (w.parked) LockSupport.unpark(w.thread);
+        runChunks(next);
+        awaitRows(count);
+        this.task = null;
+        Throwable failed = failure;
+        if (failed != null) throw new IllegalStateException("a kernel thread failed", failed);
     }
 
-    /** Waits even when interrupted (the workers read the caller's buffers), then restores the interrupt flag. */
-    private static void awaitAll(CountDownLatch done) {
-        boolean interrupted = false;
+    /** {@code out[r] = m.dot(r, x)} for every row, without allocating. */
+    synchronized void rowProducts(WeightMatrix m, Activation x, float[] out) {
+        rowProducts.set(m, x, out);
+        try {
+            forRanges(m.rows(), rowProducts);
+        } finally {
+            rowProducts.set(null, null, null);
+        }
+    }
+
+    /** Claims and runs chunks of generation {@code g} until none are left; a failure is recorded, its rows count as done. */
+    private void runChunks(long g) {
         while (true) {
+            long c = claims.get();
+            RangeTask t = task;
+            int n = count;
+            int size = chunk;
+            int from = (int) c;
+            if (c >>> 32 != g || from >= n) return;
+            if (!claims.compareAndSet(c, c + size)) continue;
+            int to = Math.min(n, from + size);
             try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+                t.run(from, to);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                rowsDone.addAndGet(to - from);
             }
         }
-        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Spins while the last chunks finish, then yields the core to the threads running them (the machine may be busy). */
+    private void awaitRows(int n) {
+        long start = 0;
+        while (rowsDone.get() != n) {
+            if (start == 0) start = System.nanoTime();
+            if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            else Thread.yield();
+        }
     }
 
     @Override
     public void close() {
-        if (workers != null) workers.shutdownNow();
+        closed = true;
+        for (Worker w : workers) LockSupport.unpark(w.thread);
+    }
+
+    /** A worker thread: waits for the next generation and takes chunks of it until none are left. */
+    private final class Worker implements Runnable {
+        final Thread thread;
+        volatile boolean parked;
+
+        Worker(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                seen = awaitGeneration(seen);
+                if (closed) return;
+                runChunks(seen);
+            }
+        }
+
+        /** Spins for a while on the generation counter, then parks until the caller unparks it. */
+        private long awaitGeneration(long seen) {
+            long start = System.nanoTime();
+            while (generation == seen && !closed) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    // the caller reads parked after writing generation, so one of the two sees the other's write
+                    if (generation == seen && !closed) LockSupport.park(this);
+                    parked = false;
+                }
+            }
+            return generation;
+        }
+    }
+
+    /** The reusable task of {@link #rowProducts}: one dot product per row. */
+    private static final class RowProducts implements RangeTask {
+        private WeightMatrix matrix;
+        private Activation input;
+        private float[] out;
+
+        void set(WeightMatrix matrix, Activation input, float[] out) {
+            this.matrix = matrix;
+            this.input = input;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            for (int r = from; r < to; r++) out[r] = matrix.dot(r, input);
+        }
     }
 }

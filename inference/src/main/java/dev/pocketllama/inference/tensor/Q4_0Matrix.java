@@ -1,16 +1,18 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.LANES;
+import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
+import static dev.pocketllama.inference.tensor.Vectors.quants;
 
 /**
  * Q4_0 weights: blocks of an F16 scale {@code d} then 16 bytes whose low nibbles are values 0..15 and high nibbles
@@ -23,25 +25,28 @@ final class Q4_0Matrix extends Q8InputMatrix {
         super(name, data, rows, columns, GgmlType.Q4_0);
     }
 
+    /** Per block, the whole integer dot stays in 16 bits (|nibble - 8| * 127 * 32 values fits), widened once. */
     @Override
-    int blockDot(long block, int[] q, int at) {
-        IntVector acc = IntVector.zero(INTS);
-        for (int c = 0; c < HALF; c += INTS.length()) {
-            ByteVector packed = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + 2 + c, LE);
-            ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-            ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-            acc = acc.add(widen(low).mul(IntVector.fromArray(INTS, q, at + c)))
-                    .add(widen(high).mul(IntVector.fromArray(INTS, q, at + HALF + c)));
+    public float dot(int row, Activation x) {
+        short[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        long block = rowOffset(row);
+        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
+        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
+            ShortVector sum = ShortVector.zero(SHORTS_PER_INTS);
+            for (int c = 0; c < HALF; c += LANES) {
+                ShortVector packed = bytesAsShorts(data, block + 2 + c);
+                ShortVector low = packed.and((short) 0x0F).sub((short) 8);
+                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
+                sum = sum.add(low.mul(quants(q, at + c))).add(high.mul(quants(q, at + HALF + c)));
+            }
+            acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    private static IntVector widen(ByteVector bytes) {
-        return (IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0);
-    }
-
     @Override
-    int blockDotScalar(long block, int[] q, int at) {
+    int blockDotScalar(long block, short[] q, int at) {
         int dot = 0;
         for (int i = 0; i < HALF; i++) {
             int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i) & 0xFF;

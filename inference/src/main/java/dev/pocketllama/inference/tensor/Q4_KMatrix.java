@@ -1,16 +1,16 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.LANES;
+import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
+import static dev.pocketllama.inference.tensor.Vectors.quants;
 
 /**
  * Q4_K weights: 256-value super-blocks of an F16 {@code d}, an F16 {@code dmin}, 12 bytes packing eight 6-bit
@@ -42,37 +42,63 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
 
     /** The mins' part of the dot: the input's group sums carry it, so it costs 8 multiplies per super-block. */
     private float minsTerm(long block, Q8_KInput x, int b) {
+        long packed = data.get(Vectors.LONG, block + SCALES);
+        int packedHigh = data.get(Vectors.INT, block + SCALES + 8);
         int sum = 0;
         for (int j = 0; j < 8; j++) {
             int g = b * (BLOCK / Q8_KInput.GROUP) + 2 * j;
-            sum += min(data, block, j) * (x.groupSums[g] + x.groupSums[g + 1]);
+            sum += min(packed, packedHigh, j) * (x.groupSums[g] + x.groupSums[g + 1]);
         }
         return Vectors.f16(data, block + 2) * x.scales[b] * sum;
     }
 
+    /** Byte {@code k} of the 12 scale bytes, read as one long (bytes 0..7) and one int (8..11). */
+    private static int scaleByte(long packed, int packedHigh, int k) {
+        return (int) (k < 8 ? packed >>> 8 * k : packedHigh >>> 8 * (k - 8)) & 0xFF;
+    }
+
+    private static int scale(long packed, int packedHigh, int j) {
+        return j < 4 ? scaleByte(packed, packedHigh, j) & 63
+                : (scaleByte(packed, packedHigh, j + 4) & 0x0F) | (scaleByte(packed, packedHigh, j - 4) >>> 6) << 4;
+    }
+
+    private static int min(long packed, int packedHigh, int j) {
+        return j < 4 ? scaleByte(packed, packedHigh, j + 4) & 63
+                : (scaleByte(packed, packedHigh, j + 4) >>> 4) | (scaleByte(packed, packedHigh, j) >>> 6) << 4;
+    }
+
+    /**
+     * Each 32 bytes hold two sub-blocks (low and high nibbles), dotted by {@link #pairDot}; the super-block is summed
+     * in ints and scaled once.
+     */
     @Override
     float blockDot(long block, Q8_KInput x, int b) {
-        IntVector acc = IntVector.zero(INTS);
+        long packed = data.get(Vectors.LONG, block + SCALES);
+        int packedHigh = data.get(Vectors.INT, block + SCALES + 8);
         int at = b * BLOCK;
+        int sumi = 0;
         for (int j = 0; j < 4; j++) {
-            int lowScale = scale(data, block, 2 * j);
-            int highScale = scale(data, block, 2 * j + 1);
-            IntVector low = IntVector.zero(INTS);
-            IntVector high = IntVector.zero(INTS);
-            for (int c = 0; c < SUB; c += INTS.length()) {
-                ByteVector packed = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QS + SUB * j + c, LE);
-                low = low.add(widen(packed.and((byte) 0x0F)).mul(IntVector.fromArray(INTS, x.quants, at + 64 * j + c)));
-                high = high.add(widen(packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F))
-                        .mul(IntVector.fromArray(INTS, x.quants, at + 64 * j + SUB + c)));
-            }
-            acc = acc.add(low.mul(lowScale)).add(high.mul(highScale));
+            sumi += pairDot(block + QS + SUB * j, x.quants, at + 64 * j,
+                    scale(packed, packedHigh, 2 * j), scale(packed, packedHigh, 2 * j + 1));
         }
-        int sumi = acc.reduceLanes(VectorOperators.ADD);
         return Vectors.f16(data, block) * x.scales[b] * sumi - minsTerm(block, x, b);
     }
 
-    private static IntVector widen(ByteVector bytes) {
-        return (IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0);
+    /**
+     * The 64 values of 32 nibble bytes at {@code qs} dotted with the input from {@code at}, each half times its 6-bit
+     * scale. Each half's products stay in 16 bits (15 * 127 * 32 / lanes fits) until widened. A method of its own,
+     * returning an int, so the JIT compiles it whole (one method with every step of a super-block inlined exceeds
+     * the inlining budget and falls back to boxed vectors).
+     */
+    private int pairDot(long qs, short[] q, int at, int lowScale, int highScale) {
+        ShortVector low = ShortVector.zero(SHORTS_PER_INTS);
+        ShortVector high = ShortVector.zero(SHORTS_PER_INTS);
+        for (int c = 0; c < SUB; c += LANES) {
+            ShortVector nibbles = bytesAsShorts(data, qs + c);
+            low = low.add(nibbles.and((short) 0x0F).mul(quants(q, at + c)));
+            high = high.add(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(quants(q, at + SUB + c)));
+        }
+        return Vectors.widen(low).mul(lowScale).add(Vectors.widen(high).mul(highScale)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

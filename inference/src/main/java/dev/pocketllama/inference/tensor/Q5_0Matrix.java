@@ -1,16 +1,18 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.LANES;
+import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
+import static dev.pocketllama.inference.tensor.Vectors.quants;
 
 /**
  * Q5_0 weights: blocks of an F16 scale {@code d}, a 32-bit word {@code qh} whose bit i is the fifth bit of value i,
@@ -21,42 +23,43 @@ final class Q5_0Matrix extends Q8InputMatrix {
     private static final int HALF = BLOCK / 2;
     private static final int QH = 2;
     private static final int QS = 6;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
-    private static final IntVector LANE_INDEX = IntVector.zero(INTS).addIndex(1);
+    private static final ShortVector LANE_INDEX = ShortVector.zero(SHORTS_PER_INTS).addIndex(1);
 
     Q5_0Matrix(String name, MemorySegment data, int rows, int columns) {
         super(name, data, rows, columns, GgmlType.Q5_0);
     }
 
-    private int highBits(long block) { return data.get(INT, block + QH); }
+    private int highBits(long block) { return data.get(Vectors.INT, block + QH); }
 
     @Override
-    int blockDot(long block, int[] q, int at) {
-        IntVector qh = IntVector.broadcast(INTS, highBits(block));
-        IntVector acc = IntVector.zero(INTS);
-        for (int c = 0; c < HALF; c += INTS.length()) {
-            ByteVector packed = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QS + c, LE);
-            IntVector lowNibbles = widen(packed.and((byte) 0x0F));
-            IntVector highNibbles = widen(packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F));
-            IntVector low = lowNibbles.or(fifthBits(qh, c)).sub(16);
-            IntVector high = highNibbles.or(fifthBits(qh, HALF + c)).sub(16);
-            acc = acc.add(low.mul(IntVector.fromArray(INTS, q, at + c)))
-                    .add(high.mul(IntVector.fromArray(INTS, q, at + HALF + c)));
+    public float dot(int row, Activation x) {
+        short[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        long block = rowOffset(row);
+        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
+        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
+            int qh = highBits(block);
+            ShortVector sum = ShortVector.zero(SHORTS_PER_INTS);
+            for (int c = 0; c < HALF; c += LANES) {
+                ShortVector packed = bytesAsShorts(data, block + QS + c);
+                ShortVector low = packed.and((short) 0x0F).or(fifthBits(qh >>> c)).sub((short) 16);
+                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F)
+                        .or(fifthBits(qh >>> (HALF + c))).sub((short) 16);
+                sum = sum.add(low.mul(quants(q, at + c))).add(high.mul(quants(q, at + HALF + c)));
+            }
+            acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** Bits {@code first ..} of {@code qh}, one per lane, moved to bit 4. */
-    private static IntVector fifthBits(IntVector qh, int first) {
-        return qh.lanewise(VectorOperators.LSHR, LANE_INDEX.add(first)).and(1).lanewise(VectorOperators.LSHL, 4);
-    }
-
-    private static IntVector widen(ByteVector bytes) {
-        return (IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0);
+    /** Bits 0.. of {@code bits}, one per lane, moved to bit 4. */
+    private static ShortVector fifthBits(int bits) {
+        return ShortVector.broadcast(SHORTS_PER_INTS, (short) bits).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                .and((short) 1).lanewise(VectorOperators.LSHL, 4);
     }
 
     @Override
-    int blockDotScalar(long block, int[] q, int at) {
+    int blockDotScalar(long block, short[] q, int at) {
         int qh = highBits(block);
         int dot = 0;
         for (int i = 0; i < HALF; i++) {

@@ -1,16 +1,17 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.LANES;
+import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
+import static dev.pocketllama.inference.tensor.Vectors.quants;
 
 /**
  * Q6_K weights: 256-value super-blocks of 128 bytes of low nibbles ({@code ql}), 64 bytes of 2-bit high parts
@@ -38,34 +39,46 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
         return 32 * sum;
     }
 
+    /** Each half of the super-block is two {@link #quarterDot}s; the -32 offset comes once, from the group sums. */
     @Override
     float blockDot(long block, Q8_KInput x, int b) {
-        IntVector acc = IntVector.zero(INTS);
+        int sumi = 0;
         for (int half = 0; half < 2; half++) {
-            long ql = block + 64L * half;
-            long qh = block + QH + 32L * half;
+            long scales = data.get(Vectors.LONG, block + SCALES + 8L * half);
             int at = b * BLOCK + 128 * half;
-            for (int c = 0; c < 32; c += INTS.length()) {
-                ByteVector low = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, ql + c, LE);
-                ByteVector high = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, ql + 32 + c, LE);
-                ByteVector bits = ByteVector.fromMemorySegment(BYTES_PER_INTS, data, qh + c, LE);
-                acc = acc.add(term(low.and((byte) 0x0F), bits, 0, x, at + c, block, 128 * half + c))
-                        .add(term(high.and((byte) 0x0F), bits, 2, x, at + 32 + c, block, 128 * half + 32 + c))
-                        .add(term(low.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), bits, 4, x, at + 64 + c, block, 128 * half + 64 + c))
-                        .add(term(high.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), bits, 6, x, at + 96 + c, block, 128 * half + 96 + c));
+            for (int pair = 0; pair < 2; pair++) {
+                sumi += quarterDot(block + 64L * half + 32L * pair, block + QH + 32L * half, x.quants, at, pair, scales);
             }
         }
-        int sumi = acc.reduceLanes(VectorOperators.ADD) - offsetTerm(block, x, b);
-        return Vectors.f16(data, block + D) * x.scales[b] * sumi;
+        return Vectors.f16(data, block + D) * x.scales[b] * (sumi - offsetTerm(block, x, b));
     }
 
-    /** Unsigned 6-bit quants (nibble plus two bits of qh from {@code shift}) times the input, times their group's scale. */
-    private IntVector term(ByteVector nibbles, ByteVector qh, int shift, Q8_KInput x, int at, long block, int value) {
-        ByteVector quants = nibbles.or(qh.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-        IntVector products = ((IntVector) quants.convertShape(VectorOperators.B2I, INTS, 0))
-                .mul(IntVector.fromArray(INTS, x.quants, at));
-        return products.mul(scale(block, value / GROUP));
+    /**
+     * Values {@code 32 * pair ..} and {@code 64 + 32 * pair ..} of a half (32 each): the low and high nibbles of the
+     * 32 bytes at {@code ql}, with bits {@code 2 * pair} and {@code 4 + 2 * pair} of the bytes at {@code qh} as their
+     * fifth and sixth bits. Each step of lanes lies in one 16-value group, so its 16-bit products (63 * 127 fits) are
+     * widened and multiplied by that group's scale ({@code scales} holds the half's eight). Its own method, returning
+     * an int, so the JIT compiles it whole within its inlining budget.
+     */
+    private int quarterDot(long ql, long qh, short[] q, int at, int pair, long scales) {
+        IntVector acc = IntVector.zero(INTS);
+        int lowAt = at + 32 * pair;
+        int highAt = at + 64 + 32 * pair;
+        for (int c = 0; c < 32; c += LANES) {
+            ShortVector nibbles = bytesAsShorts(data, ql + c);
+            ShortVector bits = bytesAsShorts(data, qh + c);
+            ShortVector low = nibbles.and((short) 0x0F)
+                    .or(bits.lanewise(VectorOperators.LSHL, 4 - 2 * pair).and((short) 0x30));
+            ShortVector high = nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F)
+                    .or(bits.lanewise(VectorOperators.ASHR, 2 * pair).and((short) 0x30));
+            acc = acc.add(Vectors.widen(low.mul(quants(q, lowAt + c))).mul(groupScale(scales, (32 * pair + c) / GROUP)))
+                    .add(Vectors.widen(high.mul(quants(q, highAt + c))).mul(groupScale(scales, (64 + 32 * pair + c) / GROUP)));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
+
+    /** The int8 scale of group {@code g} (0..7) of a half, from its eight scales read as one long. */
+    private static int groupScale(long scales, int g) { return (byte) (scales >>> 8 * g); }
 
     @Override
     float blockDotScalar(long block, Q8_KInput x, int b) {

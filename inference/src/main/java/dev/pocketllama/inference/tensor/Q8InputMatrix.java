@@ -6,16 +6,18 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Weights in 32-value blocks that start with an F16 scale and multiply with the input's Q8_0 blocks (Q4_0, Q8_0,
- * and later Q5_0): per block an integer dot product of the quants, times both scales. Subclasses give the block's
- * integer dot, vectorised and scalar.
+ * Q5_0): per block an integer dot product of the quants, times both scales. Each subclass writes its whole row loop
+ * (so the JIT sees one monomorphic kernel per type) and a per-block scalar twin.
  */
 abstract class Q8InputMatrix extends WeightMatrix {
     static final int BLOCK = 32;
     private final GgmlType type;
+    final int blockBytes;
 
     Q8InputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type) {
         super(name, data, rows, columns, type);
         this.type = type;
+        this.blockBytes = type.blockBytes();
     }
 
     @Override
@@ -24,27 +26,18 @@ abstract class Q8InputMatrix extends WeightMatrix {
     @Override
     protected final void prepare(Activation x) { x.q8_0Quants(); }
 
-    /** Integer dot of the weight block at byte {@code block} with input quants {@code q[at .. at+32)}, vectorised. */
-    abstract int blockDot(long block, int[] q, int at);
-
-    /** The same, one value at a time. */
-    abstract int blockDotScalar(long block, int[] q, int at);
+    /** Integer dot of the weight block at byte {@code block} with input quants {@code q[at .. at+32)}, one value at a time. */
+    abstract int blockDotScalar(long block, short[] q, int at);
 
     @Override
-    public final float dot(int row, Activation x) { return dot(row, x, false); }
-
-    @Override
-    public final float dotScalar(int row, Activation x) { return dot(row, x, true); }
-
-    private float dot(int row, Activation x, boolean scalar) {
-        int[] q = x.q8_0Quants();
+    public final float dotScalar(int row, Activation x) {
+        short[] q = x.q8_0Quants();
         float[] scales = x.q8_0Scales();
         long base = rowOffset(row);
         float sum = 0;
         for (int b = 0; b < columns / BLOCK; b++) {
-            long block = base + (long) b * type.blockBytes();
-            int dot = scalar ? blockDotScalar(block, q, b * BLOCK) : blockDot(block, q, b * BLOCK);
-            sum += Vectors.f16(data, block) * scales[b] * dot;
+            long block = base + (long) b * blockBytes;
+            sum += Vectors.f16(data, block) * scales[b] * blockDotScalar(block, q, b * BLOCK);
         }
         return sum;
     }
@@ -53,7 +46,7 @@ abstract class Q8InputMatrix extends WeightMatrix {
     public final void dequantizeRow(int row, float[] out, int offset) {
         long base = rowOffset(row);
         for (int b = 0; b < columns / BLOCK; b++) {
-            long block = base + (long) b * type.blockBytes();
+            long block = base + (long) b * blockBytes;
             dequantizeBlock(block, Vectors.f16(data, block), out, offset + b * BLOCK);
         }
     }

@@ -1,16 +1,19 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.LANES;
+import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
+import static dev.pocketllama.inference.tensor.Vectors.quants;
 
 /** Q8_0 weights: blocks of an F16 scale {@code d} then 32 int8 quants; value = d * q. */
 final class Q8_0Matrix extends Q8InputMatrix {
@@ -19,19 +22,30 @@ final class Q8_0Matrix extends Q8InputMatrix {
         super(name, data, rows, columns, GgmlType.Q8_0);
     }
 
+    /**
+     * Per block, products of two steps are summed in 16 bits (|w| <= 128 and |x| <= 127, so two fit), widened to
+     * ints, and added into float lanes with the block's two scales.
+     */
     @Override
-    int blockDot(long block, int[] q, int at) {
-        IntVector acc = IntVector.zero(INTS);
-        for (int c = 0; c < BLOCK; c += INTS.length()) {
-            IntVector w = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + 2 + c, LE)
-                    .convertShape(VectorOperators.B2I, INTS, 0);
-            acc = acc.add(w.mul(IntVector.fromArray(INTS, q, at + c)));
+    public float dot(int row, Activation x) {
+        short[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        long block = rowOffset(row);
+        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
+        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
+            IntVector sum = IntVector.zero(INTS);
+            for (int c = 0; c < BLOCK; c += 2 * LANES) {
+                ShortVector pairs = bytesAsShorts(data, block + 2 + c).mul(quants(q, at + c))
+                        .add(bytesAsShorts(data, block + 2 + c + LANES).mul(quants(q, at + c + LANES)));
+                sum = sum.add(Vectors.widen(pairs));
+            }
+            acc = Vectors.fma(sum, Vectors.f16(data, block) * scales[b], acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
-    int blockDotScalar(long block, int[] q, int at) {
+    int blockDotScalar(long block, short[] q, int at) {
         int dot = 0;
         for (int i = 0; i < BLOCK; i++) dot += data.get(ValueLayout.JAVA_BYTE, block + 2 + i) * q[at + i];
         return dot;

@@ -2,14 +2,15 @@ package dev.pocketllama.inference.tensor;
 
 /**
  * The input vector quantized to Q8_K, as llama.cpp's CPU backend feeds Q4_K and Q6_K weights: per 256-value block a
- * float scale, int8 quants (held as ints) and the sums of each 16 quants, which let the kernels apply the weights'
+ * float scale, int8 quants and the sums of each 16 quants, which let the kernels apply the weights'
  * offsets (Q4_K's mins, Q6_K's -32) once per group instead of once per value.
  */
 final class Q8_KInput {
     static final int BLOCK = 256;
     static final int GROUP = 16;
 
-    final int[] quants;
+    /** Int8 quants held as shorts, the width the kernels multiply in. */
+    final short[] quants;
     final float[] scales;
     /** Sum of the quants of each 16-value group, {@code BLOCK / GROUP} per block. */
     final int[] groupSums;
@@ -18,7 +19,7 @@ final class Q8_KInput {
         if (length % BLOCK != 0) {
             throw new IllegalArgumentException("Q8_K needs a multiple of " + BLOCK + " values, was " + length);
         }
-        quants = new int[length];
+        quants = new short[length];
         scales = new float[length / BLOCK];
         groupSums = new int[length / GROUP];
     }
@@ -41,12 +42,12 @@ final class Q8_KInput {
             }
             if (amax == 0) {
                 scales[block] = 0;
-                java.util.Arrays.fill(quants, from, from + BLOCK, 0);
+                java.util.Arrays.fill(quants, from, from + BLOCK, (short) 0);
                 java.util.Arrays.fill(groupSums, from / GROUP, (from + BLOCK) / GROUP, 0);
                 continue;
             }
             float inverse = -127f / max;
-            for (int i = from; i < from + BLOCK; i++) quants[i] = Math.min(127, (int) Math.rint(inverse * values[i]));
+            for (int i = from; i < from + BLOCK; i++) quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
             for (int g = from / GROUP; g < (from + BLOCK) / GROUP; g++) {
                 int sum = 0;
                 for (int i = g * GROUP; i < (g + 1) * GROUP; i++) sum += quants[i];

@@ -73,15 +73,23 @@ public abstract class WeightMatrix {
     /** Writes row {@code row} as floats into {@code out} from {@code offset} (embedding lookup, tests). */
     public abstract void dequantizeRow(int row, float[] out, int offset);
 
-    /** {@code out[r] = row r · x} for every row, rows split over the pool in contiguous ranges. */
+    /**
+     * Below this many weights a product is a few microseconds: handing it to other threads would cost more than it
+     * saves (tiny models are all such products), so it runs on the caller.
+     */
+    static final long PARALLEL_MIN_WEIGHTS = 1 << 16;
+
+    /** {@code out[r] = row r · x} for every row, rows split over the pool in contiguous chunks. */
     public void matvec(Activation x, float[] out, KernelPool pool) {
         if (x.length() != columns) {
             throw new IllegalArgumentException(name + ": input has " + x.length() + " values, rows have " + columns);
         }
         prepare(x);
-        pool.forRanges(rows, (from, to) -> {
-            for (int r = from; r < to; r++) out[r] = dot(r, x);
-        });
+        if ((long) rows * columns < PARALLEL_MIN_WEIGHTS) {
+            for (int r = 0; r < rows; r++) out[r] = dot(r, x);
+        } else {
+            pool.rowProducts(this, x, out);
+        }
     }
 
     /**
