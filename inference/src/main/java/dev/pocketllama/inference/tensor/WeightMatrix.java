@@ -92,6 +92,35 @@ public abstract class WeightMatrix {
         }
     }
 
+    /**
+     * {@code outs[t][r] = row r · xs[t]} for every row r and token t: a prompt chunk's product. Rows split over the
+     * pool as in {@link #matvec}, and each thread takes every token through a row while the row is in its cache, so
+     * the weights are read from memory once per chunk instead of once per token.
+     */
+    public void matmul(Activation[] xs, float[][] outs, KernelPool pool) {
+        if (xs.length != outs.length) {
+            throw new IllegalArgumentException(name + ": " + xs.length + " inputs but " + outs.length + " outputs");
+        }
+        for (Activation x : xs) {
+            if (x.length() != columns) {
+                throw new IllegalArgumentException(name + ": input has " + x.length() + " values, rows have " + columns);
+            }
+            prepare(x);
+        }
+        if ((long) rows * columns * xs.length < PARALLEL_MIN_WEIGHTS) {
+            rowsTimesTokens(0, rows, xs, outs);
+        } else {
+            pool.rowsTimesTokens(this, xs, outs);
+        }
+    }
+
+    /** The products of rows {@code [from, to)} with every token; kernels that can share a row's decoding override it. */
+    void rowsTimesTokens(int from, int to, Activation[] xs, float[][] outs) {
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < xs.length; t++) outs[t][r] = dot(r, xs[t]);
+        }
+    }
+
     /** Computes the input encoding this type multiplies with, once and on the calling thread, before rows split. */
     protected abstract void prepare(Activation x);
 
