@@ -31,6 +31,7 @@ public final class KernelPool implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final RowProducts rowProducts = new RowProducts();
+    private final RowsTimesTokens rowsTimesTokens = new RowsTimesTokens();
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -93,6 +94,16 @@ public final class KernelPool implements AutoCloseable {
             forRanges(m.rows(), rowProducts);
         } finally {
             rowProducts.set(null, null, null);
+        }
+    }
+
+    /** {@code outs[t][r] = m.dot(r, xs[t])} for every row and the first {@code count} inputs, without allocating. */
+    synchronized void rowsTimesTokens(WeightMatrix m, Activation[] xs, float[][] outs, int count) {
+        rowsTimesTokens.set(m, xs, outs, count);
+        try {
+            forRanges(m.rows(), rowsTimesTokens);
+        } finally {
+            rowsTimesTokens.set(null, null, null, 0);
         }
     }
 
@@ -186,5 +197,23 @@ public final class KernelPool implements AutoCloseable {
         public void run(int from, int to) {
             for (int r = from; r < to; r++) out[r] = matrix.dot(r, input);
         }
+    }
+
+    /** The reusable task of {@link #rowsTimesTokens}. */
+    private static final class RowsTimesTokens implements RangeTask {
+        private WeightMatrix matrix;
+        private Activation[] inputs;
+        private float[][] outs;
+        private int count;
+
+        void set(WeightMatrix matrix, Activation[] inputs, float[][] outs, int count) {
+            this.matrix = matrix;
+            this.inputs = inputs;
+            this.outs = outs;
+            this.count = count;
+        }
+
+        @Override
+        public void run(int from, int to) { matrix.rowsTimesTokens(from, to, inputs, outs, count); }
     }
 }

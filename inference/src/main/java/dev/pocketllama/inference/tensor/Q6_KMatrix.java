@@ -32,25 +32,24 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
 
     private int scale(long block, int group) { return data.get(ValueLayout.JAVA_BYTE, block + SCALES + group); }
 
-    /** The -32 offset of every quant, applied once per 16-value group through the input's group sums. */
-    private int offsetTerm(long block, Q8_KInput x, int b) {
-        int sum = 0;
-        for (int g = 0; g < BLOCK / GROUP; g++) sum += scale(block, g) * x.groupSums[b * (BLOCK / GROUP) + g];
-        return 32 * sum;
-    }
-
-    /** Each half of the super-block is two {@link #quarterDot}s; the -32 offset comes once, from the group sums. */
+    /**
+     * Each half of the super-block is two {@link #quarterDot}s; the -32 offset comes once per group, from the input's
+     * group sums, with the half's eight scales read as one long.
+     */
     @Override
     float blockDot(long block, Q8_KInput x, int b) {
         int sumi = 0;
+        int offset = 0;
         for (int half = 0; half < 2; half++) {
             long scales = data.get(Vectors.LONG, block + SCALES + 8L * half);
+            int groups = b * (BLOCK / GROUP) + 8 * half;
+            for (int g = 0; g < 8; g++) offset += groupScale(scales, g) * x.groupSums[groups + g];
             int at = b * BLOCK + 128 * half;
             for (int pair = 0; pair < 2; pair++) {
                 sumi += quarterDot(block + 64L * half + 32L * pair, block + QH + 32L * half, x.quants, at, pair, scales);
             }
         }
-        return Vectors.f16(data, block + D) * x.scales[b] * (sumi - offsetTerm(block, x, b));
+        return Vectors.f16(data, block + D) * x.scales[b] * (sumi - 32 * offset);
     }
 
     /**
