@@ -6,6 +6,7 @@ import dev.pocketllama.config.DiscordConfig;
 import dev.pocketllama.config.PocketLlamaConfig;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
@@ -50,10 +51,14 @@ public final class DiscordAdapter implements AutoCloseable {
         // Model output must never ping anyone: no mentions are parsed, replies do not ping their author.
         MessageRequest.setDefaultMentions(DiscordMessages.NO_MENTIONS);
         MessageRequest.setDefaultMentionRepliedUser(false);
+        // without the intent, reading content is still right: mentions, replies and DMs carry it
+        if (!discord.messageContentIntent()) Message.suppressContentIntentWarning();
         var limits = new PlatformLimits(DiscordMessages.MAX_MESSAGE_CHARS,
                 Duration.ofMillis(config.streaming().discordEditIntervalMillis()), TYPING);
         AtomicReference<CloseCode> closed = new AtomicReference<>();
         JDABuilder builder = JDABuilder.createLight(discord.token(), intents(discord))
+                // JDA's own hook would shutdownNow() on Ctrl-C and drop the final edits; close() lets them go out
+                .setEnableShutdownHook(false)
                 .addEventListeners(new DiscordEvents(bot, new DiscordAccess(config, bot), limits), new ListenerAdapter() {
                     @Override
                     public void onShutdown(ShutdownEvent event) { closed.set(event.getCloseCode()); }

@@ -84,14 +84,15 @@ class DiscordPlumbingTest {
 
     @Test
     void aMentionReachesBotCoreWithoutTheBotsMentionAndOthersByName() {
-        String id = discord.post(ann, discord.channelId, "<@" + discord.bot.id() + "> ask <@" + ann.id() + "> something");
+        String id = discord.post(ann, discord.channelId, "<@" + discord.bot.id() + "> ask <@" + ann.id() + "> in <#"
+                + discord.channelId + "> about <@&" + discord.adminRoleId + ">");
         Received got = received(1);
         assertEquals(id, got.message().messageId());
         assertEquals(discord.channelId, got.message().chatId());
         assertEquals(ChatKind.GROUP, got.message().chatKind());
         assertEquals(new Author(ann.id(), "Ann", false), got.message().author());
         assertNull(got.message().replyToMessageId());
-        assertEquals("ask @Ann something", got.message().text());
+        assertEquals("ask @Ann in #general about @Llama Admins", got.message().text());
     }
 
     @Test

@@ -4,12 +4,14 @@ import dev.pocketllama.bot.Bot;
 import dev.pocketllama.bot.ChatKind;
 import dev.pocketllama.bot.InboundMessage;
 import dev.pocketllama.bot.Platform;
+import dev.pocketllama.bot.ReplyPort;
 import dev.pocketllama.config.PocketLlamaConfig;
 import dev.pocketllama.config.StreamingConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
@@ -33,10 +35,13 @@ public final class TelegramAdapter implements AutoCloseable {
     private final MessageFilter filter;
     private final Duration privateEditInterval;
     private final Duration groupEditInterval;
+    private final boolean draftStreaming;
+    private final AtomicInteger draftIds = new AtomicInteger();
     private final Set<String> chatsSeen = ConcurrentHashMap.newKeySet();
 
-    private TelegramAdapter(Bot bot, TelegramConnection connection, StreamingConfig streaming) {
+    private TelegramAdapter(Bot bot, TelegramConnection connection, StreamingConfig streaming, boolean draftStreaming) {
         this.bot = bot;
+        this.draftStreaming = draftStreaming;
         this.connection = connection;
         this.filter = new MessageFilter(connection.botId(), connection.botUsername());
         this.privateEditInterval = Duration.ofMillis(streaming.telegramEditIntervalMillis());
@@ -44,12 +49,14 @@ public final class TelegramAdapter implements AutoCloseable {
     }
 
     /**
-     * Signs in with {@code telegram.token}, registers the command menu and starts answering. Throws with a message
-     * naming the config key and the fix when the token or API URL is wrong or the Bot API cannot be reached.
+     * Signs in with {@code telegram.token}, registers the command menu and starts answering. Throws
+     * {@link IllegalStateException} with a message naming the config key and the fix when the token or API URL is
+     * wrong or the Bot API cannot be reached.
      */
     public static TelegramAdapter start(PocketLlamaConfig config, Bot bot) {
         TelegramConnection connection = TelegramConnection.open(config.telegram());
-        TelegramAdapter adapter = new TelegramAdapter(bot, connection, config.streaming());
+        TelegramAdapter adapter = new TelegramAdapter(bot, connection, config.streaming(),
+                config.telegram().draftStreaming());
         connection.startPolling(adapter::onUpdate);
         return adapter;
     }
@@ -71,11 +78,13 @@ public final class TelegramAdapter implements AutoCloseable {
         });
     }
 
-    private TelegramReplyPort replyPort(InboundMessage inbound) {
+    private ReplyPort replyPort(InboundMessage inbound) {
         Duration editInterval = inbound.chatKind() == ChatKind.GROUP ? groupEditInterval : privateEditInterval;
-        return new TelegramReplyPort(connection.client(), inbound.chatId(),
+        TelegramReplyPort messages = new TelegramReplyPort(connection.client(), inbound.chatId(),
                 inbound.threadId() == null ? null : Integer.valueOf(inbound.threadId()),
                 Integer.parseInt(inbound.messageId()), editInterval);
+        // Telegram offers drafts in private chats only
+        return draftStreaming && inbound.chatKind() == ChatKind.PRIVATE ? new DraftReplyPort(messages, draftIds) : messages;
     }
 
     private void onButton(CallbackQuery query) {

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ final class TelegramConnection implements AutoCloseable {
             new BotCommand("stop", "Stop my reply"));
 
     private static final Duration DEFAULT_POLLING_TIMEOUT = Duration.ofSeconds(50);
+    private static final Duration CALLS_GRACE = Duration.ofSeconds(5);
 
     private final TelegramConfig config;
     private final TelegramUrl url;
@@ -69,7 +72,7 @@ final class TelegramConnection implements AutoCloseable {
      */
     static TelegramConnection open(TelegramConfig config) {
         if (config.token() == null || config.token().isBlank()) {
-            throw new IllegalArgumentException("telegram.token: missing (put `token: ${TELEGRAM_TOKEN}` in the"
+            throw new IllegalStateException("telegram.token: missing (put `token: ${TELEGRAM_TOKEN}` in the"
                     + " telegram section and export TELEGRAM_TOKEN with the token @BotFather gave you)");
         }
         TelegramUrl url = apiUrl(config.apiUrl());
@@ -134,15 +137,25 @@ final class TelegramConnection implements AutoCloseable {
     }
 
     /**
-     * Stops polling and releases the client. The poll in flight is left to end by itself (within the polling
-     * timeout) rather than cancelled, because TelegramBots logs a cancelled poll as an error; what it brings is
-     * dropped, and Telegram delivers it again to the next start, since only a later poll confirms it.
+     * Stops polling and releases the client. Calls in flight get a few seconds to complete, so that bot-core hears
+     * that its last edits landed (and records the answer) before it is closed itself. The poll in flight is left to
+     * end by itself (within the polling timeout) rather than cancelled, because TelegramBots logs a cancelled poll
+     * as an error; what it brings is dropped, and Telegram delivers it again to the next start, since only a later
+     * poll confirms it.
      */
     @Override
     public synchronized void close() {
         closed = true;
         pollingThread.shutdown();
-        http.dispatcher().executorService().shutdown();
+        ExecutorService calls = http.dispatcher().executorService();
+        calls.shutdown();
+        try {
+            if (!calls.awaitTermination(CALLS_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Telegram: calls still unanswered after {} s; closing anyway", CALLS_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.connectionPool().evictAll();
     }
 
@@ -175,8 +188,8 @@ final class TelegramConnection implements AutoCloseable {
         return new TelegramUrl(scheme, uri.getHost(), port, false);
     }
 
-    private static IllegalArgumentException badUrl(String apiUrl) {
-        return new IllegalArgumentException("telegram.apiUrl: '" + apiUrl + "' is not a Bot API base URL"
+    private static IllegalStateException badUrl(String apiUrl) {
+        return new IllegalStateException("telegram.apiUrl: '" + apiUrl + "' is not a Bot API base URL"
                 + " (write it as scheme://host[:port], e.g. http://127.0.0.1:8081 for a local Bot API server,"
                 + " or leave it out for Telegram's)");
     }

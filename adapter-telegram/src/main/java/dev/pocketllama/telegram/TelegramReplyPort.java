@@ -13,6 +13,7 @@ import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessageDraft;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.LinkPreviewOptions;
@@ -85,6 +86,14 @@ final class TelegramReplyPort implements ReplyPort {
     public CompletableFuture<Void> delete(String messageId) {
         return call(DeleteMessage.builder().chatId(chatId).messageId(Integer.valueOf(messageId)).build())
                 .thenApply(done -> null);
+    }
+
+    /** Shows the message as the draft {@code draftId} in the private chat: streamed, not yet sent. */
+    CompletableFuture<Void> draft(int draftId, OutgoingMessage message) {
+        return renderedOrPlain(message, (text, parseMode) -> SendMessageDraft.builder()
+                .chatId(Long.valueOf(chatId)).messageThreadId(threadId).draftId(draftId).text(text).parseMode(parseMode)
+                .build())
+                .thenApply(shown -> null);
     }
 
     /** Sends the message as HTML, and once more as plain text if Telegram cannot parse the HTML. */

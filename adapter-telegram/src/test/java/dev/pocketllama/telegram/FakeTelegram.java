@@ -33,14 +33,14 @@ import java.util.regex.Pattern;
  * would reject and texts over 4,096 characters, and can answer a chosen call with a 429. It records every call so a
  * test asserts what a user would see. Tests inject users' messages and button presses as updates.
  */
-final class FakeTelegram implements AutoCloseable {
+public final class FakeTelegram implements AutoCloseable {
 
-    static final String TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    public static final String TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     static final long BOT_ID = 110201543L;
     static final String BOT_USERNAME = "pocket_llama_bot";
 
     /** Someone talking to the bot. */
-    record User(long id, String firstName) { }
+    public record User(long id, String firstName) { }
 
     /** One request the client made: the method (lower-case, as it arrives), its parameters, when it arrived. */
     record Call(String method, ObjectNode params, long arrivedNanos) {
@@ -58,8 +58,8 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     /** A message as the user sees it now. */
-    record Shown(long chatId, int messageId, long fromId, String text, JsonNode replyMarkup, Integer replyToMessageId) {
-        boolean hasButtons() { return replyMarkup != null && !replyMarkup.isNull(); }
+    public record Shown(long chatId, int messageId, long fromId, String text, JsonNode replyMarkup, Integer replyToMessageId) {
+        public boolean hasButtons() { return replyMarkup != null && !replyMarkup.isNull(); }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,7 +88,7 @@ final class FakeTelegram implements AutoCloseable {
         server.start();
     }
 
-    static FakeTelegram start() {
+    public static FakeTelegram start() {
         try {
             return new FakeTelegram();
         } catch (IOException e) {
@@ -97,14 +97,14 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     /** The base URL to configure as {@code telegram.apiUrl}. */
-    String apiUrl() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
+    public String apiUrl() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
 
     int port() { return server.getAddress().getPort(); }
 
     // ---- what users do ------------------------------------------------------------------------------------------
 
     /** A user writes to the bot in their private chat (whose id is the user's id); returns the message id. */
-    int privateMessage(User from, String text) {
+    public int privateMessage(User from, String text) {
         return post(from.id(), "private", from, text, null, null);
     }
 
@@ -175,10 +175,10 @@ final class FakeTelegram implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
-    /** Calls that changed what users see: sends, edits, deletions (not polls, typing or setup). */
+    /** Calls that changed what users see: sends, drafts, edits, deletions (not polls, typing or setup). */
     synchronized List<Call> visibleCalls() {
         return calls.stream().filter(c -> switch (c.method()) {
-            case "sendmessage", "editmessagetext", "editmessagereplymarkup", "deletemessage" -> true;
+            case "sendmessage", "sendmessagedraft", "editmessagetext", "editmessagereplymarkup", "deletemessage" -> true;
             default -> false;
         }).toList();
     }
@@ -199,7 +199,7 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     /** The bot's messages that reply to the given message, oldest first. */
-    List<Shown> repliesTo(long chatId, int messageId) {
+    public List<Shown> repliesTo(long chatId, int messageId) {
         return botMessages(chatId).stream()
                 .filter(m -> m.replyToMessageId() != null && m.replyToMessageId() == messageId).toList();
     }
@@ -212,7 +212,7 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it yields a value (non-null, or true) or the timeout passes. */
-    <T> T await(String what, Duration timeout, Supplier<T> condition) {
+    public <T> T await(String what, Duration timeout, Supplier<T> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             T value = condition.get();

@@ -86,6 +86,17 @@ class TelegramAdapterTest {
         assertEquals(List.of(), telegram.errors());
     }
 
+    @Test
+    void aQuestionInAForumTopicIsAnsweredInThatTopic() {
+        harness.start(ScriptedEngine.withContext(2048).answerWith(request -> "Right here."));
+
+        int question = telegram.topicMessage(GROUP, 42, BOB, "@pocket_llama_bot where are you?");
+
+        assertEquals("Right here.", harness.finalText(GROUP, question));
+        assertEquals(42, telegram.calls("sendmessage").getFirst().params().path("message_thread_id").asInt());
+        assertEquals(42, telegram.calls("sendchataction").getFirst().params().path("message_thread_id").asInt());
+    }
+
     private static List<ChatMessage> dialogue(ScriptedEngine.Submission submission) {
         return submission.messages().stream().filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList();
     }
@@ -113,6 +124,54 @@ class TelegramAdapterTest {
         assertEquals("Stopped", harness.callbackAnswer(alicesPress));
         assertEquals(FinishReason.CANCELLED, generation.finished().join().reason());
         assertEquals("Once upon a time\n\n⏹ stopped", harness.finalText(GROUP, question));
+    }
+
+    @Test
+    void aStopButtonLeftByARestartIsRemovedWhenPressed() {
+        ScriptedEngine engine = ScriptedEngine.withContext(2048);
+        harness.start(engine);
+        int question = telegram.privateMessage(ALICE, "A story please");
+        awaitSubmission(engine, 1).started().token("Once");
+        FakeTelegram.Shown streaming = telegram.await("the reply to stream", PATIENCE, () -> {
+            List<FakeTelegram.Shown> replies = telegram.repliesTo(ALICE.id(), question);
+            return !replies.isEmpty() && replies.getFirst().text().equals("Once") ? replies.getFirst() : null;
+        });
+
+        harness.restart(engine); // the reply being written is lost with its Stop button still showing
+        assertTrue(telegram.shown(ALICE.id(), streaming.messageId()).hasButtons());
+        String press = telegram.pressButton(ALICE, ALICE.id(), streaming.messageId(),
+                streaming.replyMarkup().at("/inline_keyboard/0/0/callback_data").asText());
+
+        assertEquals("This reply has already finished.", harness.callbackAnswer(press));
+        telegram.await("the stale button to go", PATIENCE, () -> !telegram.shown(ALICE.id(), streaming.messageId()).hasButtons());
+    }
+
+    @Test
+    void withDraftStreamingAPrivateReplyGrowsAsADraftAndEndsAsOneMessage() {
+        ScriptedEngine engine = ScriptedEngine.withContext(2048);
+        harness.streamWithDrafts();
+        harness.start(engine);
+
+        int question = telegram.privateMessage(ALICE, "Tell me a story");
+        ScriptedEngine.Submission generation = awaitSubmission(engine, 1);
+        generation.started().token("Once upon ");
+        telegram.await("the draft to show the first words", PATIENCE, () -> telegram.calls("sendmessagedraft").stream()
+                .anyMatch(c -> c.shownText().strip().equals("Once upon")));
+        generation.token("a time.").finish(FinishReason.STOP, "");
+
+        assertEquals("Once upon a time.", harness.finalText(ALICE.id(), question));
+        List<FakeTelegram.Call> drafts = telegram.calls("sendmessagedraft");
+        assertEquals(1, drafts.stream().map(c -> c.text("draft_id")).distinct().count(), "one draft, animated");
+        assertEquals(1, telegram.calls("sendmessage").size(), "the finished reply is sent once");
+        assertTrue(telegram.calls("editmessagetext").isEmpty(), "nothing to edit");
+
+        int next = telegram.privateMessage(ALICE, "Another one");
+        ScriptedEngine.Submission second = awaitSubmission(engine, 2);
+        second.started().token("Long ago");
+        telegram.privateMessage(ALICE, "/stop");
+        assertEquals(FinishReason.CANCELLED, second.finished().join().reason());
+        assertEquals("Long ago\n\n⏹ stopped", harness.finalText(ALICE.id(), next));
+        assertEquals(List.of(), telegram.errors());
     }
 
     @Test

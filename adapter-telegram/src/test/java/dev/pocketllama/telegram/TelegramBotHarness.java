@@ -21,9 +21,10 @@ final class TelegramBotHarness implements AutoCloseable {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final int EDIT_INTERVAL_MILLIS = 300;
     static final int GROUP_EDIT_INTERVAL_MILLIS = 500;
+    /** Short answers by default, so that a conversation of several turns fits stories260K's context. */
     static final int MAX_TOKENS = 60;
     // Arrival times at the server differ from send times by scheduling on a loaded machine.
-    static final long JITTER_MILLIS = 60;
+    static final long JITTER_MILLIS = 100;
 
     static final FakeTelegram.User ALICE = new FakeTelegram.User(501, "Alice");
     static final FakeTelegram.User BOB = new FakeTelegram.User(502, "Bob");
@@ -34,6 +35,8 @@ final class TelegramBotHarness implements AutoCloseable {
     private final Path storeFile;
     private Bot bot;
     private TelegramAdapter adapter;
+    private boolean draftStreaming;
+    private int maxTokens = MAX_TOKENS;
 
     TelegramBotHarness(Path dir) {
         this.storeFile = dir.resolve("conversations.db");
@@ -64,13 +67,24 @@ final class TelegramBotHarness implements AutoCloseable {
                   token: ${TELEGRAM_TOKEN}
                   apiUrl: %s
                   pollingTimeoutSeconds: 2
+                  draftStreaming: %b
                 store:
                   path: %s
                 streaming:
                   telegramEditIntervalMillis: %d
                   telegramGroupEditIntervalMillis: %d
-                """.formatted(MAX_TOKENS, telegram.apiUrl(), storeFile, EDIT_INTERVAL_MILLIS, GROUP_EDIT_INTERVAL_MILLIS);
+                """.formatted(maxTokens, telegram.apiUrl(), draftStreaming, storeFile, EDIT_INTERVAL_MILLIS, GROUP_EDIT_INTERVAL_MILLIS);
         return ConfigLoader.fromYaml(yaml, Map.of("TELEGRAM_TOKEN", FakeTelegram.TOKEN));
+    }
+
+    /** From the next start on, private replies stream as drafts ({@code telegram.draftStreaming: true}). */
+    void streamWithDrafts() {
+        draftStreaming = true;
+    }
+
+    /** From the next start on, answers may be this long ({@code sampling.maxTokens}). */
+    void maxTokens(int tokens) {
+        maxTokens = tokens;
     }
 
     void start(Engine engine) {

@@ -94,9 +94,9 @@ class TelegramConnectionTest {
 
     @Test
     void aMissingTokenOrABadUrlNamesTheConfigKey() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TelegramConnection.open(config(" ", null)))
+        assertTrue(assertThrows(IllegalStateException.class, () -> TelegramConnection.open(config(" ", null)))
                 .getMessage().startsWith("telegram.token: missing"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
+        assertTrue(assertThrows(IllegalStateException.class,
                 () -> TelegramConnection.open(config(FakeTelegram.TOKEN, "ftp://host/x"))).getMessage()
                 .startsWith("telegram.apiUrl:"));
     }

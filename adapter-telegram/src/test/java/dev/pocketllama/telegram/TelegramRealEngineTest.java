@@ -3,8 +3,6 @@ package dev.pocketllama.telegram;
 import static dev.pocketllama.telegram.TelegramBotHarness.ADA_ADMIN;
 import static dev.pocketllama.telegram.TelegramBotHarness.ALICE;
 import static dev.pocketllama.telegram.TelegramBotHarness.BOB;
-import static dev.pocketllama.telegram.TelegramBotHarness.EDIT_INTERVAL_MILLIS;
-import static dev.pocketllama.telegram.TelegramBotHarness.JITTER_MILLIS;
 import static dev.pocketllama.telegram.TelegramBotHarness.MAX_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TelegramRealEngineTest {
 
     static final long GROUP = -1005678;
+    /** Long enough to stream over several edits. */
+    static final int LONG_ANSWER_TOKENS = 400;
 
     @TempDir
     Path dir;
@@ -60,9 +60,13 @@ class TelegramRealEngineTest {
 
     /** The engine's own greedy answer to a conversation, asked directly, as the configured sampling makes it. */
     String greedy(ChatMessage... conversation) throws Exception {
+        return greedy(MAX_TOKENS, conversation);
+    }
+
+    String greedy(int maxTokens, ChatMessage... conversation) throws Exception {
         StringBuilder answer = new StringBuilder();
         var request = new GenerationRequest("test:expectation", null, new Prompt.Chat(List.of(conversation)),
-                SamplingParams.GREEDY, MAX_TOKENS);
+                SamplingParams.GREEDY, maxTokens);
         engine.submit(request, event -> {
             if (event instanceof GenerationEvent.Token token) answer.append(token.text());
         }).finished().get(60, TimeUnit.SECONDS);
@@ -71,10 +75,10 @@ class TelegramRealEngineTest {
 
     @Test
     void aPrivateMessageGetsAPlaceholderThenGrowingEditsThenTheGreedyAnswer() throws Exception {
-        String expected = greedy(ChatMessage.user("Once upon a time"));
+        String expected = greedy(LONG_ANSWER_TOKENS, ChatMessage.user("Once upon a time"));
         assertFalse(expected.isBlank());
+        harness.maxTokens(LONG_ANSWER_TOKENS);
         harness.start(engine);
-        telegram.rateLimitNext("editmessagetext", 1);
 
         int question = telegram.privateMessage(ALICE, "Once upon a time");
 
@@ -87,24 +91,20 @@ class TelegramRealEngineTest {
         int messageId = telegram.repliesTo(ALICE.id(), question).getFirst().messageId();
         List<FakeTelegram.Call> edits = telegram.calls("editmessagetext").stream()
                 .filter(c -> c.messageId() == messageId).toList();
-        assertTrue(edits.size() >= 2, "the edit refused with 429 was sent again");
         List<String> answerTexts = new ArrayList<>();
         for (FakeTelegram.Call edit : edits) {
             String text = edit.shownText();
             if (!text.startsWith("⏳") && !text.startsWith("✍️")) answerTexts.add(text.strip());
         }
+        assertFalse(answerTexts.isEmpty(), "the answer arrives by editing the placeholder");
         for (String text : answerTexts) {
             assertTrue(expected.strip().startsWith(text), "every edit shows a beginning of the answer: " + text);
         }
         for (int i = 1; i < answerTexts.size(); i++) {
             assertTrue(answerTexts.get(i).length() >= answerTexts.get(i - 1).length(), "texts grow");
         }
-        int rateLimited = edits.indexOf(telegram.calls("editmessagetext").getFirst());
-        for (int i = 1; i < edits.size(); i++) {
-            long gapMillis = (edits.get(i).arrivedNanos() - edits.get(i - 1).arrivedNanos()) / 1_000_000;
-            long least = i == rateLimited + 1 ? 1000 : EDIT_INTERVAL_MILLIS;
-            assertTrue(gapMillis >= least - JITTER_MILLIS, "edit " + i + " came " + gapMillis + " ms after the previous");
-        }
+        // How many edits there are depends on the machine's speed, and the model takes the CPU, so arrival times
+        // jitter: the pace and the growth over many edits are asserted with the scripted engine.
     }
 
     @Test

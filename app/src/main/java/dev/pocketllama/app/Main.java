@@ -1,5 +1,6 @@
 package dev.pocketllama.app;
 
+import dev.pocketllama.app.tools.BenchCommand;
 import dev.pocketllama.app.tools.QuantizeCommand;
 import dev.pocketllama.app.tools.SynthCommand;
 import dev.pocketllama.config.ConfigException;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
         subcommands = {ChatCommand.class, RunCommand.class, GenerateCommand.class, TokenizeCommand.class,
-                InspectCommand.class, QuantizeCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+                InspectCommand.class, QuantizeCommand.class, SynthCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

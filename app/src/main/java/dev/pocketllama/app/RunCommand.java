@@ -3,14 +3,11 @@ package dev.pocketllama.app;
 import dev.pocketllama.bot.Bot;
 import dev.pocketllama.config.ConfigLoader;
 import dev.pocketllama.config.PocketLlamaConfig;
-import dev.pocketllama.discord.DiscordAdapter;
 import dev.pocketllama.inference.api.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,48 +22,30 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PocketLlamaConfig settings = ConfigLoader.load(config, System.getenv());
-        if (settings.telegram().enabled()) {
-            System.err.println("telegram.enabled: true in " + config + ", but this build has no Telegram adapter yet"
-                    + " (set telegram.enabled: false to run without it)");
-            return 2;
-        }
         var progress = new LoadProgressPrinter(System.err, settings.defaultModel());
         Engine engine = EngineLauncher.start(settings, progress);
         progress.done();
-        Bot bot = Bot.start(settings, engine);
-        if (!settings.discord().enabled()) {
-            try (engine; bot) {
+        if (!settings.discord().enabled() && !settings.telegram().enabled()) {
+            try (engine; Bot bot = Bot.start(settings, engine)) {
                 ConsoleSession.chat(bot, settings, System.out);
             }
             return 0;
         }
-        List<AutoCloseable> running = new ArrayList<>();
+        ServingBot serving;
         try {
-            running.add(DiscordAdapter.start(settings, bot));
-        } catch (RuntimeException e) {
-            closeAll(running, bot, engine);
-            throw e;
+            serving = ServingBot.start(settings, engine);
+        } catch (IllegalStateException e) {
+            // The adapters name the config key and the fix, e.g. a token the platform refused.
+            System.err.println(e.getMessage());
+            return 2;
         }
-        System.err.println("Serving Discord with " + settings.defaultModel() + ". Ctrl-C stops.");
+        System.err.println("Serving " + serving.platforms() + " with " + settings.defaultModel() + ". Ctrl-C stops.");
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeAll(running, bot, engine);
+            serving.close();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
-    }
-
-    /** Adapters first (their final edits still go out), then the bot, then the engine. */
-    private static void closeAll(List<AutoCloseable> adapters, Bot bot, Engine engine) {
-        for (AutoCloseable adapter : adapters.reversed()) {
-            try {
-                adapter.close();
-            } catch (Exception e) {
-                System.err.println("closing " + adapter.getClass().getSimpleName() + " failed: " + e.getMessage());
-            }
-        }
-        bot.close();
-        engine.close();
     }
 }

@@ -132,7 +132,11 @@ public final class Bot implements AutoCloseable {
         if (dispatch instanceof ExecutorService executor) {
             executor.shutdown();
             try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) executor.shutdownNow();
+                // Queued work is mostly store writes (answers, message ids): let it finish rather than lose it.
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("closing with {} bot tasks still queued; their store writes are lost",
+                            executor.shutdownNow().size());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -207,7 +211,11 @@ public final class Bot implements AutoCloseable {
         Optional<ChatHead> head = scopeKey == null ? Optional.empty() : store.head(platform, scopeKey);
         long conversation;
         Long parent;
-        if (repliedTo.isPresent()) {
+        if (head.isPresent() && startsThread(message)) {
+            // Every message in a thread started from a message names that message: the thread's head goes on.
+            conversation = head.get().conversationId();
+            parent = head.get().turnId();
+        } else if (repliedTo.isPresent()) {
             conversation = repliedTo.get().conversationId();
             parent = repliedTo.get().id();
         } else if (head.isPresent()) {
@@ -300,11 +308,18 @@ public final class Bot implements AutoCloseable {
         return store.systemPrompt(message.platform(), message.chatId()).orElse(config.conversations().systemPrompt());
     }
 
-    /** The chat scope whose current conversation a message continues; null where reply chains make conversations. */
+    /**
+     * The chat scope whose current conversation a message continues; null where reply chains make conversations.
+     * A thread started from a message (a Discord thread on a bot answer) is one conversation even among reply chains.
+     */
     String scopeKey(InboundMessage message) {
         String chat = message.threadId() == null ? message.chatId() : message.chatId() + "/" + message.threadId();
-        if (message.chatKind() == ChatKind.PRIVATE) return chat;
+        if (message.chatKind() == ChatKind.PRIVATE || startsThread(message)) return chat;
         return config.conversations().groupScope().equals("channel") ? chat : null;
+    }
+
+    private static boolean startsThread(InboundMessage message) {
+        return message.threadId() != null && message.threadId().equals(message.replyToMessageId());
     }
 
     static String userKey(InboundMessage message) {
@@ -318,7 +333,13 @@ public final class Bot implements AutoCloseable {
     /** Runs on the dispatch thread; after close, late callbacks from the engine or the platform are dropped. */
     private void onDispatch(Runnable task) {
         try {
-            dispatch.execute(task);
+            dispatch.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("a bot task failed", e);
+                }
+            });
         } catch (RejectedExecutionException e) {
             log.debug("bot closed; dropping a late task");
         }

@@ -1,6 +1,7 @@
 package dev.pocketllama.bot;
 
 import dev.pocketllama.bot.command.Command;
+import dev.pocketllama.bot.store.ChatHead;
 import dev.pocketllama.bot.stream.LiveReply;
 import dev.pocketllama.config.Suggestions;
 import dev.pocketllama.inference.api.EngineStatus;
@@ -47,7 +48,9 @@ final class CommandHandler {
                     + " new conversation; reply to one of my messages to continue its conversation.");
             return;
         }
-        bot.store.clearHead(message.platform(), scopeKey);
+        // A fresh, empty conversation rather than none: in a thread, none would fall back to the thread's origin.
+        long fresh = bot.store.newConversation(message.platform(), message.chatId());
+        bot.store.setHead(message.platform(), scopeKey, new ChatHead(fresh, null));
         bot.say(message, replies, "🧹 New conversation" + stoppedNote + ": I've forgotten what we said before.");
     }
 

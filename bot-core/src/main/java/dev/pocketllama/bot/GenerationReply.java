@@ -140,7 +140,7 @@ final class GenerationReply implements GenerationListener {
         typingRenewal = null;
     }
 
-    /** Whether the reply ended because it was refused or failed before saying anything. */
+    /** Whether the reply belongs in the history: it said something, and was neither refused nor failed. */
     static boolean answered(GenerationEvent.Finished f, String text) {
         return !text.isBlank() && f.reason() != FinishReason.REFUSED && f.reason() != FinishReason.ERROR;
     }

@@ -143,6 +143,26 @@ class BotTest {
     }
 
     @Test
+    void aThreadStartedFromAnAnswerIsOneConversationUntilReset() {
+        start("");
+        var answer = exchange(group(ALICE, "start", null), "first answer");
+        String thread = answer.messageIds().getFirst();
+        exchange(inThread(ALICE, thread, "in the thread"), "second answer");
+        exchange(inThread(BOB, thread, "still here"), "third answer");
+        assertEquals(List.of("U:start", "A:first answer", "U:in the thread", "A:second answer", "U:still here"),
+                texts(engine.last().messages()));
+        bot.onMessage(inThread(BOB, thread, "/reset"), port());
+        exchange(inThread(BOB, thread, "again"), "fresh");
+        assertEquals(List.of("U:again"), texts(engine.last().messages()));
+    }
+
+    /** A message in a thread whose starter is {@code thread}, as the Discord adapter reports it. */
+    InboundMessage inThread(Author author, String thread, String text) {
+        return new InboundMessage(Platform.TELEGRAM, "-100", ChatKind.GROUP, thread, author,
+                String.valueOf(nextMessage++), text, thread);
+    }
+
+    @Test
     void channelScopeMakesTheWholeChannelOneConversation() {
         start("conversations: {groupScope: channel}");
         exchange(group(ALICE, "hello", null), "hi");

@@ -10,7 +10,7 @@ public final class ConfigDefaults {
     static final ModelConfig MODEL = new ModelConfig(null, null, "auto", 0, null);
 
     /** The default sampling; a {@code seed} of -1 draws a new seed for every reply. */
-    public static final SamplingConfig SAMPLING = new SamplingConfig(0.7, 40, 0.95, 0.05, 1.1, -1L, 512);
+    public static final SamplingConfig SAMPLING = new SamplingConfig(0.7, 40, 0.95, 0.05, 1.0, -1L, 512);
 
     public static final PocketLlamaConfig CONFIG = new PocketLlamaConfig(
             List.of(new ModelConfig("default", "models/model.gguf", "auto", 0, null)),

@@ -345,6 +345,8 @@ public final class FakeDiscord implements AutoCloseable {
             mention.set("member", member(user).without("user"));
             message.withArray("mentions").add(mention);
         }
+        Matcher roles = Pattern.compile("<@&(\\d+)>").matcher(content);
+        while (roles.find()) message.withArray("mention_roles").add(roles.group(1));
         return message;
     }
 

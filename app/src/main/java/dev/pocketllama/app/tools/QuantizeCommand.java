@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code pocketllama quantize}: an F32/F16 model to Q8_0, Q4_0 or Q4_K_M, as llama.cpp's llama-quantize does it
- * (same tensor types, same order, same metadata, and for Q8_0/Q4_0/Q5_0 tensors the same bytes).
+ * without an importance matrix: same tensor types, order and metadata, and the same bytes (the stories files are
+ * compared in tests; a 110M F16 model to Q4_K_M and Q4_0 was compared by hand).
  */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Quantize an F32 or F16 GGUF model, as llama.cpp's llama-quantize does.")

@@ -20,6 +20,7 @@ record ToolRun(int exitCode, String out, String err) {
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == QuantizeCommand.class) return cls.cast(new QuantizeCommand(o, e));
                 if (cls == SynthCommand.class) return cls.cast(new SynthCommand(o, e));
+                if (cls == BenchCommand.class) return cls.cast(new BenchCommand(o, e));
                 return CommandLine.defaultFactory().create(cls);
             }
         };

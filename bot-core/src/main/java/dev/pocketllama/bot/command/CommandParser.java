@@ -18,6 +18,8 @@ public final class CommandParser {
         String word = trimmed.substring(1, end);
         int at = word.indexOf('@');
         String name = (at < 0 ? word : word.substring(0, at)).toLowerCase(Locale.ROOT);
+        // Command names are letters, digits and underscores (as Telegram and Discord allow); "/usr/bin" is text.
+        if (!name.matches("[a-z0-9_]+")) return Optional.empty();
         String argument = trimmed.substring(end).strip();
         String optional = argument.isEmpty() ? null : argument;
         return Optional.of(switch (name) {

@@ -19,8 +19,9 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * Queues a request. Events reach {@code listener} on the engine's worker thread, so it must not block;
-     * the last event is always one {@link GenerationEvent.Finished}. A request over a queue limit is not
+     * Queues a request. Events reach {@code listener} one at a time and in order, on the engine's worker thread, or,
+     * for queue changes (a position, a cancel while waiting), on the thread that submitted or cancelled; so it must
+     * not block. The last event is always one {@link GenerationEvent.Finished}. A request over a queue limit is not
      * thrown at: it finishes at once with {@link FinishReason#REFUSED} and a reason to show the user.
      */
     Generation submit(GenerationRequest request, GenerationListener listener);

@@ -20,8 +20,8 @@ public final class LlamaModel implements AutoCloseable {
     public static LlamaModel load(Path path, LoadProgressListener progress) {
         progress.onProgress("mapping", 0);
         GgufFile file = GgufFile.open(path);
-        progress.onProgress("mapping", 1);
         try {
+            progress.onProgress("mapping", 1); // may throw to abandon the load: the file is closed below
             LlamaConfig config = LlamaConfig.from(file);
             return new LlamaModel(file, config, LlamaWeights.load(file, config, progress));
         } catch (RuntimeException e) {

@@ -1,49 +1,18 @@
 package dev.pocketllama.inference.llama;
 
-import dev.pocketllama.inference.tensor.Activation;
-
 /**
- * One sequence being generated: its KV cache, how many positions it holds, and the scratch buffers of the forward
- * pass (allocated once, so generating a token allocates nothing).
+ * One sequence being generated: its KV cache and how many positions it holds. The scratch of the forward pass
+ * lives in the {@link Batch} that feeds it, so a sequence waiting in the prompt cache holds only its keys and values.
  */
 public final class Sequence {
     final KvCache cache;
-    /** Residual stream (dim). */
-    final float[] x;
-    /** Normalised input of a matrix product (dim), and the attention output before wo (heads * headSize). */
-    final Activation xb;
-    final Activation attention;
-    /** Matrix outputs: query (dim), key and value (kvDim), wo and w2 output (dim). */
-    final float[] q;
-    final float[] k;
-    final float[] v;
-    final float[] xb2;
-    /** Feed-forward: gate then SiLU(gate) * up as the input of w2 (hiddenDim), and up (hiddenDim). */
-    final float[] gate;
-    final Activation hidden;
-    final float[] up;
-    final float[] logits;
-    /** One head's query rounded to F16 (headSize). */
-    final float[] q16;
     private int length;
 
     public Sequence(LlamaConfig c, int capacity) {
         cache = new KvCache(c, capacity);
-        x = new float[c.dim()];
-        xb = new Activation(c.dim());
-        attention = new Activation(c.heads() * c.headSize());
-        q = new float[c.heads() * c.headSize()];
-        k = new float[c.kvDim()];
-        v = new float[c.kvDim()];
-        xb2 = new float[c.dim()];
-        gate = new float[c.hiddenDim()];
-        hidden = new Activation(c.hiddenDim());
-        up = new float[c.hiddenDim()];
-        logits = new float[c.vocabSize()];
-        q16 = new float[c.headSize()];
     }
 
-    /** Positions filled so far; the next token goes at this position. */
+    /** Positions filled (or reserved by a batch) so far; the next token goes at this position. */
     public int length() { return length; }
 
     public int capacity() { return cache.capacity(); }
@@ -51,7 +20,23 @@ public final class Sequence {
     /** Forgets every position so the sequence can be reused from the start. */
     public void reset() { length = 0; }
 
-    void advance() { length++; }
+    /** Keeps only the first {@code positions} positions: a prefix shared with the next prompt. */
+    public void truncate(int positions) {
+        if (positions < 0 || positions > length) {
+            throw new IllegalArgumentException("cannot keep " + positions + " of " + length + " positions");
+        }
+        length = positions;
+    }
+
+    /** Gives back cache memory past the filled positions, before the sequence waits for its conversation's next turn. */
+    public void trim() { cache.shrinkTo(length); }
+
+    /** Takes the next position for a token, growing the cache to hold it. */
+    int reserve() {
+        if (length >= capacity()) throw new IllegalStateException("context of " + capacity() + " tokens is full");
+        cache.ensure(length + 1);
+        return length++;
+    }
 
     public long cacheBytes() { return cache.bytes(); }
 }

@@ -5,8 +5,9 @@ import dev.pocketllama.inference.tensor.KernelPool;
 import dev.pocketllama.inference.tensor.WeightMatrix;
 
 /**
- * The LLaMA forward pass, one token at a time, written as the math (see llama2.c). Matrix-vector products run on
- * the kernel pool; the rest is cheap and runs on the calling thread. Arithmetic follows llama.cpp's CPU backend
+ * The LLaMA forward pass over a batch of rows (tokens of one or several sequences), written as the math (see
+ * llama2.c). Matrix products and attention run on the kernel pool; the rest is cheap and runs on the calling thread.
+ * Every row's arithmetic is the same whatever else is in the batch, so batching never changes a token. Arithmetic follows llama.cpp's CPU backend
  * where it changes results: RMSNorm sums in double, queries, keys and values meet in F16, and the attention
  * softmax runs online with an F16 accumulator as in its flash-attention kernel.
  */
@@ -18,6 +19,8 @@ public final class Transformer {
     /** RoPE: base^(-2/dims), and the number of rotated pairs per head. */
     private final float thetaScale;
     private final int ropePairs;
+    /** The batch behind {@link #forward(Sequence, int)}, made on first use. */
+    private Batch single;
 
     public Transformer(LlamaModel model, KernelPool pool) {
         this.model = model;
@@ -32,50 +35,77 @@ public final class Transformer {
 
     public Sequence newSequence(int capacity) { return new Sequence(c, capacity); }
 
-    /** Feeds {@code token} at the sequence's next position and returns the logits for the token after it. */
+    /** A batch of up to {@code rows} rows for {@link #forward(Batch)}. */
+    public Batch newBatch(int rows) { return new Batch(c, rows); }
+
+    /**
+     * Feeds {@code token} at the sequence's next position and returns the logits for the token after it (valid until
+     * the next call). Not for concurrent use: it reuses one single-row batch.
+     */
     public float[] forward(Sequence s, int token) {
-        int pos = s.length();
-        if (pos >= s.capacity()) throw new IllegalStateException("context of " + s.capacity() + " tokens is full");
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
-        }
-        w.tokenEmbedding().dequantizeRow(token, s.x, 0);
+        if (single == null) single = newBatch(1);
+        single.clear();
+        int row = single.add(s, token, true);
+        forward(single);
+        return single.logits(row);
+    }
+
+    /**
+     * One forward pass over every row of the batch: each weight matrix is read once for all rows, every row attends
+     * over its own sequence, and rows that asked for logits get them.
+     */
+    public void forward(Batch b) {
+        int n = b.size();
+        for (int i = 0; i < n; i++) w.tokenEmbedding().dequantizeRow(b.tokens[i], b.x[i], 0);
         for (int l = 0; l < c.layers(); l++) {
             LlamaLayer layer = w.layers().get(l);
             // attention rmsnorm, then q, k, v projections
-            rmsnorm(s.xb, s.x, layer.attnNorm());
-            matvec(layer.wq(), s.xb, s.q);
-            matvec(layer.wk(), s.xb, s.k);
-            matvec(layer.wv(), s.xb, s.v);
-            // RoPE relative positional encoding on queries and keys
-            rope(s.q, c.heads(), pos);
-            rope(s.k, c.kvHeads(), pos);
-            s.cache.store(l, pos, s.k, s.v);
-            attention(s, l, pos);
-            // residual connection back into x
-            matvec(layer.wo(), s.attention, s.xb2);
-            for (int i = 0; i < c.dim(); i++) s.x[i] += s.xb2[i];
-            // ffn rmsnorm, then self.w2(F.silu(self.w1(x)) * self.w3(x))
-            rmsnorm(s.xb, s.x, layer.ffnNorm());
-            matvec(layer.w1(), s.xb, s.gate);
-            matvec(layer.w3(), s.xb, s.up);
-            float[] hidden = s.hidden.values();
-            for (int i = 0; i < c.hiddenDim(); i++) {
-                float g = s.gate[i];
-                hidden[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];
+            for (int i = 0; i < n; i++) rmsnorm(b.xb[i], b.x[i], layer.attnNorm());
+            matmul(layer.wq(), b.xb, b.q, n);
+            matmul(layer.wk(), b.xb, b.k, n);
+            matmul(layer.wv(), b.xb, b.v, n);
+            // RoPE relative positional encoding on queries and keys; keys and values into each row's cache
+            for (int i = 0; i < n; i++) {
+                rope(b.q[i], c.heads(), b.positions[i]);
+                rope(b.k[i], c.kvHeads(), b.positions[i]);
+                b.sequences[i].cache.store(l, b.positions[i], b.k[i], b.v[i]);
             }
-            s.hidden.changed();
-            matvec(layer.w2(), s.hidden, s.xb2);
-            for (int i = 0; i < c.dim(); i++) s.x[i] += s.xb2[i];
+            // each row attends over its sequence up to its own position; rows are independent, so they split
+            int layerIndex = l;
+            pool.forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) attention(b, i, layerIndex);
+            });
+            // residual connection back into x
+            matmul(layer.wo(), b.attention, b.xb2, n);
+            for (int i = 0; i < n; i++) addInto(b.x[i], b.xb2[i]);
+            // ffn rmsnorm, then self.w2(F.silu(self.w1(x)) * self.w3(x))
+            for (int i = 0; i < n; i++) rmsnorm(b.xb[i], b.x[i], layer.ffnNorm());
+            matmul(layer.w1(), b.xb, b.gate, n);
+            matmul(layer.w3(), b.xb, b.up, n);
+            for (int i = 0; i < n; i++) swiglu(b.hidden[i], b.gate[i], b.up[i]);
+            matmul(layer.w2(), b.hidden, b.xb2, n);
+            for (int i = 0; i < n; i++) addInto(b.x[i], b.xb2[i]);
         }
-        // final rmsnorm, then the classifier into logits
-        rmsnorm(s.xb, s.x, w.outputNorm());
-        matvec(w.output(), s.xb, s.logits);
-        s.advance();
-        return s.logits;
+        // final rmsnorm, then the classifier into logits, for the rows that want them
+        for (int i = 0; i < n; i++) if (b.wantsLogits(i)) rmsnorm(b.xb[i], b.x[i], w.outputNorm());
+        matmul(w.output(), b.logitInputs, b.logitOutputs, b.packLogitRows());
     }
 
-    private void matvec(WeightMatrix m, Activation in, float[] out) { m.matvec(in, out, pool); }
+    private void matmul(WeightMatrix m, Activation[] in, float[][] out, int rows) { m.matmul(in, out, rows, pool); }
+
+    private static void addInto(float[] x, float[] delta) {
+        for (int i = 0; i < x.length; i++) x[i] += delta[i];
+    }
+
+    /** hidden = SiLU(gate) * up. */
+    private static void swiglu(Activation hidden, float[] gate, float[] up) {
+        float[] h = hidden.values();
+        for (int i = 0; i < h.length; i++) {
+            float g = gate[i];
+            h[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+        hidden.changed();
+    }
 
     /** out = x / sqrt(mean(x^2) + eps) * weight; the sum of squares in double as ggml does. */
     private void rmsnorm(Activation out, float[] x, float[] weight) {
@@ -112,18 +142,21 @@ public final class Transformer {
      * Grouped-query attention of every head over positions 0..pos. Query and cached keys are F16 values dotted in
      * float; the softmax is online: a running max, a float sum of weights, and an F16 accumulator of weighted values.
      */
-    private void attention(Sequence s, int layer, int pos) {
+    private void attention(Batch b, int row, int layer) {
+        int pos = b.positions[row];
+        Sequence s = b.sequences[row];
         int hs = c.headSize();
         int group = c.heads() / c.kvHeads();
         float scale = (float) (1.0 / Math.sqrt(hs));
         float[] keys = s.cache.keys[layer];
         float[] values = s.cache.values[layer];
-        float[] out = s.attention.values();
-        float[] q16 = s.q16;
+        float[] out = b.attention[row].values();
+        float[] q16 = b.q16[row];
+        float[] q = b.q[row];
         for (int h = 0; h < c.heads(); h++) {
             int qAt = h * hs;
             int kvAt = (h / group) * hs;
-            for (int i = 0; i < hs; i++) q16[i] = f16(s.q[qAt + i]);
+            for (int i = 0; i < hs; i++) q16[i] = f16(q[qAt + i]);
             float max = Float.NEGATIVE_INFINITY;
             float sum = 0;
             for (int i = 0; i < hs; i++) out[qAt + i] = 0;
@@ -148,7 +181,7 @@ public final class Transformer {
             float inverse = 1f / sum;
             for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
         }
-        s.attention.changed();
+        b.attention[row].changed();
     }
 
     private static float f16(float x) { return Float.float16ToFloat(Float.floatToFloat16(x)); }

@@ -3,10 +3,9 @@ package dev.pocketllama.inference.tensor;
 import java.nio.ByteBuffer;
 
 /**
- * Quantizers for the K-quant super-blocks. Q6_K follows llama.cpp's reference (per 16 values the scale that
- * minimises the x²-weighted error over 19 trial scales, then 8-bit scales under one F16 super-scale). Q4_K is a
- * plain min/max quantizer: correct blocks of reasonable accuracy, not llama.cpp's iterative search, which matters
- * only for the quality of real weights (synth writes random ones).
+ * Quantizers for the K-quant super-blocks, following llama.cpp's reference ones (quantize_row_q4_K_ref,
+ * quantize_row_q6_K_ref): a per-group search for the best scale, then the group scales quantized under F16
+ * super-scales. Checked against ggml's own quantizer by hand: the same bytes for Q6_K and Q4_K.
  */
 final class KQuantizer {
     private static final int BLOCK = Q8_KInput.BLOCK;
@@ -16,27 +15,24 @@ final class KQuantizer {
     /** llama.cpp's nearest_int: round half to even, for the magnitudes quantizers meet. */
     private static int nearest(float v) { return (int) Math.rint(v); }
 
+    /**
+     * llama.cpp's reference Q4_K: per 32 values the scale and min that minimise a weighted squared error over 21
+     * trial scales (weights |x| + the sub-block's RMS), then 6-bit scales and mins under two F16 super-scales, and
+     * each value re-rounded against the stored scale and min.
+     */
     static void q4_K(float[] x, int at, ByteBuffer out) {
         float[] scales = new float[8];
         float[] mins = new float[8];
-        for (int j = 0; j < 8; j++) {
-            float lo = 0;
-            float hi = 0;
-            for (int l = 0; l < 32; l++) {
-                lo = Math.min(lo, x[at + 32 * j + l]);
-                hi = Math.max(hi, x[at + 32 * j + l]);
-            }
-            scales[j] = (hi - lo) / 15;
-            mins[j] = -lo;
-        }
+        int[] quants = new int[BLOCK];
         float maxScale = 0;
         float maxMin = 0;
         for (int j = 0; j < 8; j++) {
+            float[] scaleAndMin = fitWithMin(x, at + 32 * j, quants, 32 * j);
+            scales[j] = scaleAndMin[0];
+            mins[j] = scaleAndMin[1];
             maxScale = Math.max(maxScale, scales[j]);
             maxMin = Math.max(maxMin, mins[j]);
         }
-        short d = Float.floatToFloat16(maxScale / 63);
-        short dmin = Float.floatToFloat16(maxMin / 63);
         float inverseScale = maxScale > 0 ? 63 / maxScale : 0;
         float inverseMin = maxMin > 0 ? 63 / maxMin : 0;
         int[] sc = new int[8];
@@ -54,7 +50,8 @@ final class KQuantizer {
                 packed[j] |= (byte) ((m[j] >> 4) << 6);
             }
         }
-        int[] quants = new int[BLOCK];
+        short d = Float.floatToFloat16(maxScale / 63);
+        short dmin = Float.floatToFloat16(maxMin / 63);
         for (int j = 0; j < 8; j++) {
             float scale = Float.float16ToFloat(d) * sc[j];
             if (scale == 0) continue;
@@ -67,6 +64,79 @@ final class KQuantizer {
         for (int chunk = 0; chunk < BLOCK; chunk += 64) {
             for (int l = 0; l < 32; l++) out.put((byte) (quants[chunk + l] | quants[chunk + 32 + l] << 4));
         }
+    }
+
+    /**
+     * Fits x[at .. at+32) as scale * q - min with q in 0..15 (llama.cpp's make_qkx2_quants): starting from the
+     * range, tries 21 scales and keeps the least-squares scale and min of the best rounding. Writes the quants to
+     * {@code quants} from {@code into}; returns {scale, min} (min as a positive offset).
+     */
+    private static float[] fitWithMin(float[] x, int at, int[] quants, int into) {
+        int n = 32;
+        int nmax = 15;
+        float sumX2 = 0;
+        for (int i = at; i < at + n; i++) sumX2 += x[i] * x[i];
+        float rms = (float) Math.sqrt(sumX2 / n);
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) w[i] = rms + Math.abs(x[at + i]);
+        float min = x[at];
+        float max = x[at];
+        float sumW = w[0];
+        float sumX = sumW * x[at];
+        for (int i = 1; i < n; i++) {
+            min = Math.min(min, x[at + i]);
+            max = Math.max(max, x[at + i]);
+            sumW += w[i];
+            sumX += w[i] * x[at + i];
+        }
+        if (min > 0) min = 0;
+        if (max == min) {
+            java.util.Arrays.fill(quants, into, into + n, 0);
+            return new float[] {0, -min};
+        }
+        float inverse = nmax / (max - min);
+        float scale = 1 / inverse;
+        float bestError = 0;
+        for (int i = 0; i < n; i++) {
+            int l = Math.clamp(nearest(inverse * (x[at + i] - min)), 0, nmax);
+            quants[into + i] = l;
+            float diff = scale * l + min - x[at + i];
+            bestError += w[i] * (diff * diff);
+        }
+        int[] trial = new int[n];
+        for (int step = 0; step <= 20; step++) {
+            inverse = (-1f + 0.1f * step + nmax) / (max - min);
+            float sumL = 0;
+            float sumL2 = 0;
+            float sumXL = 0;
+            for (int i = 0; i < n; i++) {
+                int l = Math.clamp(nearest(inverse * (x[at + i] - min)), 0, nmax);
+                trial[i] = l;
+                sumL += w[i] * l;
+                sumL2 += w[i] * l * l;
+                sumXL += w[i] * l * x[at + i];
+            }
+            float det = sumW * sumL2 - sumL * sumL;
+            if (det <= 0) continue;
+            float trialScale = (sumW * sumXL - sumX * sumL) / det;
+            float trialMin = (sumL2 * sumX - sumL * sumXL) / det;
+            if (trialMin > 0) {
+                trialMin = 0;
+                trialScale = sumXL / sumL2;
+            }
+            float error = 0;
+            for (int i = 0; i < n; i++) {
+                float diff = trialScale * trial[i] + trialMin - x[at + i];
+                error += w[i] * (diff * diff);
+            }
+            if (error < bestError) {
+                System.arraycopy(trial, 0, quants, into, n);
+                bestError = error;
+                scale = trialScale;
+                min = trialMin;
+            }
+        }
+        return new float[] {scale, -min};
     }
 
     static void q6_K(float[] x, int at, ByteBuffer out) {

@@ -93,31 +93,29 @@ public abstract class WeightMatrix {
     }
 
     /**
-     * {@code outs[t][r] = row r · xs[t]} for every row r and token t: a prompt chunk's product. Rows split over the
-     * pool as in {@link #matvec}, and each thread takes every token through a row while the row is in its cache, so
-     * the weights are read from memory once per chunk instead of once per token.
+     * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
+     * continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
+     * every input through a row while the row is in its cache, so the weights are read from memory once per batch;
+     * each product is exactly {@link #dot}'s, so a batch gives the same numbers as one {@link #matvec} per input.
      */
-    public void matmul(Activation[] xs, float[][] outs, KernelPool pool) {
-        if (xs.length != outs.length) {
-            throw new IllegalArgumentException(name + ": " + xs.length + " inputs but " + outs.length + " outputs");
-        }
-        for (Activation x : xs) {
-            if (x.length() != columns) {
-                throw new IllegalArgumentException(name + ": input has " + x.length() + " values, rows have " + columns);
+    public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+        for (int b = 0; b < count; b++) {
+            if (x[b].length() != columns) {
+                throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
-            prepare(x);
+            prepare(x[b]);
         }
-        if ((long) rows * columns * xs.length < PARALLEL_MIN_WEIGHTS) {
-            rowsTimesTokens(0, rows, xs, outs);
+        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+            rowsTimesInputs(0, rows, x, out, count);
         } else {
-            pool.rowsTimesTokens(this, xs, outs);
+            pool.rowsTimesInputs(this, x, out, count);
         }
     }
 
-    /** The products of rows {@code [from, to)} with every token; kernels that can share a row's decoding override it. */
-    void rowsTimesTokens(int from, int to, Activation[] xs, float[][] outs) {
+    /** The products of rows {@code [from, to)} with the first {@code count} inputs; kernels that can share a row's decoding override it. */
+    void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
         for (int r = from; r < to; r++) {
-            for (int t = 0; t < xs.length; t++) outs[t][r] = dot(r, xs[t]);
+            for (int b = 0; b < count; b++) out[b][r] = dot(r, x[b]);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.pocketllama.inference.api.ModelSpec;
 import dev.pocketllama.inference.chat.ChatTemplate;
 import dev.pocketllama.inference.chat.ChatTemplates;
 import dev.pocketllama.inference.gguf.QuantMix;
+import dev.pocketllama.inference.llama.Batch;
 import dev.pocketllama.inference.llama.LlamaModel;
 import dev.pocketllama.inference.llama.Sequence;
 import dev.pocketllama.inference.llama.Transformer;
@@ -15,9 +16,12 @@ import dev.pocketllama.inference.tokenizer.Vocabulary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A model ready to serve: weights, tokenizer, chat template, and the one sequence (KV cache) the scheduler generates into. */
+/**
+ * A model ready to serve: weights, tokenizer, chat template, and the batch (rows of scratch) the scheduler steps
+ * its sequences through.
+ */
 record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, Tokenizer tokenizer, ChatTemplate template,
-                   Sequence sequence)
+                   Batch batch)
         implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
 
@@ -27,7 +31,8 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
      */
     static final int MAX_DEFAULT_CONTEXT = 4096;
 
-    static LoadedModel load(ModelSpec spec, KernelPool pool, LoadProgressListener progress) {
+    /** Maps and checks the file, then warms the kernels; {@code batchRows} is the most rows one step feeds. */
+    static LoadedModel load(ModelSpec spec, KernelPool pool, int batchRows, LoadProgressListener progress) {
         LlamaModel model = LlamaModel.load(spec.path(), progress);
         try {
             Tokenizer tokenizer = new Tokenizer(Vocabulary.from(model.file()));
@@ -35,26 +40,36 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
             int context = spec.contextLength() > 0 ? spec.contextLength()
                     : Math.min(model.config().contextLength(), MAX_DEFAULT_CONTEXT);
             Transformer transformer = new Transformer(model, pool);
-            Sequence sequence = transformer.newSequence(context);
-            warmUp(transformer, sequence, tokenizer, progress);
+            Batch batch = transformer.newBatch(batchRows);
+            warmUp(transformer, batch, context, tokenizer, progress);
             QuantMix mix = QuantMix.of(model.file().tensors());
             var info = new ModelInfo(spec.name(), spec.path(), model.file().fileSize(), mix.describe(), mix.parameters(),
                     context, template.format().configName(), true);
-            return new LoadedModel(info, model, transformer, tokenizer, template, sequence);
+            return new LoadedModel(info, model, transformer, tokenizer, template, batch);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    /** Runs a few tokens so the JIT compiles the kernels at load rather than during the first user's reply. */
-    private static void warmUp(Transformer transformer, Sequence sequence, Tokenizer tokenizer, LoadProgressListener progress) {
-        int steps = Math.min(8, sequence.capacity());
-        for (int i = 0; i < steps; i++) {
-            transformer.forward(sequence, Math.max(0, tokenizer.bos()));
-            progress.onProgress("warming up", (i + 1.0) / steps);
+    /**
+     * Runs a few steps, single rows and then small batches, so the JIT compiles the kernels at load rather than during
+     * the first users' replies.
+     */
+    private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
+                               LoadProgressListener progress) {
+        int steps = 6;
+        int batchRows = Math.min(batch.capacity(), 8);
+        Sequence sequence = transformer.newSequence(Math.min(context, steps * batchRows));
+        int token = Math.max(0, tokenizer.bos());
+        for (int step = 0; step < steps; step++) {
+            batch.clear();
+            int rows = step < 4 ? 1 : batchRows;
+            for (int i = 0; i < rows && sequence.length() < sequence.capacity(); i++) batch.add(sequence, token, i == rows - 1);
+            if (batch.size() > 0) transformer.forward(batch);
+            progress.onProgress("warming up", (step + 1.0) / steps);
         }
-        sequence.reset();
+        batch.clear();
     }
 
     @Override

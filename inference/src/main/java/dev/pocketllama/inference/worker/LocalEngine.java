@@ -18,41 +18,46 @@ import dev.pocketllama.inference.api.Prompt;
 import dev.pocketllama.inference.tensor.KernelPool;
 
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The engine: one scheduler thread owns the active model and its KV cache and runs one job at a time; any thread
- * submits, cancels and switches by posting to the scheduler's inbox. Queue limits are checked at submission so a
- * refusal is immediate.
+ * The engine: a waiting room any thread submits to and cancels in, a scheduler thread that batches the running jobs
+ * through the models, a prompt cache between turns, and a loader thread that maps and warms a model being switched to
+ * while the current one keeps serving.
  */
 public final class LocalEngine implements Engine {
     private final EngineOptions options;
     private final KernelPool pool;
-    private final Throughput throughput = new Throughput();
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final FairQueue<Job> waiting = new FairQueue<>();
-    private final Thread scheduler;
+    private final Throughput throughput;
+    private final PromptCache cache;
+    private final WaitingRoom room;
+    private final Scheduler scheduler;
+    private final Thread schedulerThread;
+    private final ExecutorService loader;
     private final AtomicLong ids = new AtomicLong();
-    /** Jobs waiting or running per user, and waiting in total: what the limits count. Guarded by {@code this}. */
-    private final Map<String, Integer> activeByUser = new HashMap<>();
-    private int waitingCount;
-    private volatile LoadedModel active;
-    private volatile Job running;
-    private volatile boolean closed;
-    private boolean positionsChanged;
+    /** Models mapped now: the active one, old ones finishing their jobs, and one being switched to. */
+    private final Set<LoadedModel> open = ConcurrentHashMap.newKeySet();
+    /** Guarded by {@code this}, so a load that completes while the engine closes either reaches the scheduler or is released. */
+    private boolean closed;
 
     private LocalEngine(EngineOptions options, KernelPool pool, LoadedModel first) {
         this.options = options;
         this.pool = pool;
-        this.active = first;
-        this.scheduler = new Thread(this::schedule, "pocketllama-scheduler");
-        scheduler.setDaemon(true);
-        scheduler.start();
+        this.throughput = new Throughput(options.maxBatch());
+        this.cache = new PromptCache(options.promptCacheBytes());
+        this.room = new WaitingRoom(options.maxQueuedPerUser(), options.maxQueueLength(), throughput, this::wakeScheduler,
+                this::freeSlots);
+        open.add(first);
+        this.scheduler = new Scheduler(options.maxBatch(), room, cache, throughput, first, this::release);
+        this.loader = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pocketllama-loader").daemon().unstarted(r));
+        this.schedulerThread = Thread.ofPlatform().name("pocketllama-scheduler").daemon().start(this::runScheduler);
     }
 
     /** Loads the default model and starts the scheduler; a model that cannot load is a {@link ModelLoadException}. */
@@ -60,27 +65,37 @@ public final class LocalEngine implements Engine {
         ModelSpec spec = options.models().stream().filter(m -> m.name().equals(options.defaultModel())).findFirst()
                 .orElseThrow(() -> new ModelLoadException("default model '" + options.defaultModel()
                         + "' is not among the configured models " + options.models().stream().map(ModelSpec::name).toList()));
+        if (options.maxBatch() < 1) throw new IllegalArgumentException("maxBatch must be at least 1, was " + options.maxBatch());
         KernelPool pool = options.threads() > 0 ? new KernelPool(options.threads()) : KernelPool.forAllCores();
         try {
-            return new LocalEngine(options, pool, LoadedModel.load(spec, pool, progress));
+            return new LocalEngine(options, pool, LoadedModel.load(spec, pool, Scheduler.batchRows(options.maxBatch()), progress));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
+    private void runScheduler() {
+        try {
+            scheduler.run();
+        } finally {
+            pool.close();
+        }
+    }
+
+    private void wakeScheduler() { scheduler.wake(); }
+
+    private int freeSlots() { return scheduler.freeSlots(); }
+
+    private void release(LoadedModel model) {
+        if (open.remove(model)) model.close();
+    }
+
     @Override
     public Generation submit(GenerationRequest request, GenerationListener listener) {
         Job job = new Job(ids.incrementAndGet(), request, listener, System.nanoTime());
-        String refusal = admit(job);
-        if (refusal != null) {
-            job.emit(new GenerationEvent.Finished(FinishReason.REFUSED, GenerationStats.NONE, refusal));
-        } else {
-            inbox.add(() -> {
-                waiting.add(job.user(), job);
-                positionsChanged = true;
-            });
-        }
+        String refusal = room.enter(job);
+        if (refusal != null) job.emit(new GenerationEvent.Finished(FinishReason.REFUSED, GenerationStats.NONE, refusal));
         return new Generation() {
             @Override public long id() { return job.id; }
             @Override public void cancel() { LocalEngine.this.cancel(job); }
@@ -88,108 +103,15 @@ public final class LocalEngine implements Engine {
         };
     }
 
-    private synchronized String admit(Job job) {
-        if (closed) return "the engine is shutting down";
-        int mine = activeByUser.getOrDefault(job.user(), 0);
-        if (mine >= options.maxQueuedPerUser()) {
-            return "you already have " + mine + " requests waiting or running (the limit is "
-                    + options.maxQueuedPerUser() + "); wait for one to finish";
-        }
-        if (waitingCount >= options.maxQueueLength()) {
-            return "the queue is full (" + waitingCount + " requests waiting); try again in a moment";
-        }
-        activeByUser.put(job.user(), mine + 1);
-        waitingCount++;
-        return null;
-    }
-
-    private synchronized void started() { waitingCount--; }
-
-    private synchronized void released(Job job, boolean wasWaiting) {
-        if (wasWaiting) waitingCount--;
-        activeByUser.computeIfPresent(job.user(), (u, n) -> n > 1 ? n - 1 : null);
-    }
-
+    /** A waiting job leaves the queue here and now; a running one is stopped by the scheduler before its next token. */
     private void cancel(Job job) {
         job.cancelled = true;
-        inbox.add(() -> {
-            if (waiting.remove(job.user(), job)) {
-                released(job, true);
-                positionsChanged = true;
-                job.emit(new GenerationEvent.Finished(FinishReason.CANCELLED, GenerationStats.NONE, ""));
-            }
-        });
-    }
-
-    /** The scheduler thread: take in messages, publish queue positions, run the next job. */
-    private void schedule() {
-        while (!closed) {
-            drainInbox();
-            Job job = waiting.poll();
-            publishPositions();
-            if (job == null) {
-                try {
-                    inbox.take().run();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                continue;
-            }
-            started();
-            positionsChanged = true;
-            running = job;
-            long start = System.nanoTime();
-            try {
-                new Generator(active, throughput, this::betweenTokens).run(job);
-            } catch (RuntimeException e) {
-                job.emit(new GenerationEvent.Finished(FinishReason.ERROR, GenerationStats.NONE, "generation failed: " + e.getMessage()));
-            } finally {
-                running = null;
-                released(job, false);
-                throughput.jobFinished(System.nanoTime() - start);
-            }
-        }
-        failEverything();
-    }
-
-    private void betweenTokens() {
-        drainInbox();
-        publishPositions();
-    }
-
-    private void drainInbox() {
-        Runnable message;
-        while ((message = inbox.poll()) != null) message.run();
-    }
-
-    private void publishPositions() {
-        if (!positionsChanged) return;
-        positionsChanged = false;
-        List<Job> order = waiting.inServingOrder();
-        for (int i = 0; i < order.size(); i++) {
-            Job job = order.get(i);
-            int position = i + 1;
-            if (job.lastPosition != position) {
-                job.lastPosition = position;
-                job.emit(new GenerationEvent.Queued(position, throughput.estimatedWait(position)));
-            }
-        }
-    }
-
-    private void failEverything() {
-        drainInbox();
-        Job job;
-        while ((job = waiting.poll()) != null) {
-            released(job, true);
-            job.emit(new GenerationEvent.Finished(FinishReason.CANCELLED, GenerationStats.NONE, "the engine closed"));
-        }
-        active.close();
-        pool.close();
+        if (!room.cancel(job)) scheduler.wake();
     }
 
     @Override
     public List<ModelInfo> models() {
-        ModelInfo current = active.info();
+        ModelInfo current = scheduler.active().info();
         return options.models().stream().map(spec -> spec.name().equals(current.name()) ? current : describe(spec)).toList();
     }
 
@@ -204,7 +126,7 @@ public final class LocalEngine implements Engine {
     }
 
     @Override
-    public ModelInfo activeModel() { return active.info(); }
+    public ModelInfo activeModel() { return scheduler.active().info(); }
 
     @Override
     public CompletableFuture<ModelInfo> switchModel(String name, LoadProgressListener progress) {
@@ -213,59 +135,68 @@ public final class LocalEngine implements Engine {
         if (spec == null) {
             result.completeExceptionally(new IllegalArgumentException("no model named '" + name + "'; configured: "
                     + options.models().stream().map(ModelSpec::name).toList()));
-        } else if (name.equals(active.info().name())) {
-            result.complete(active.info());
-        } else {
-            Thread.ofPlatform().name("pocketllama-loader").daemon().start(() -> load(spec, progress, result));
+            return result;
+        }
+        try {
+            loader.execute(() -> load(spec, progress, result));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new ModelLoadException("the engine is shutting down; '" + name + "' was not loaded"));
         }
         return result;
     }
 
-    /** Loads beside the serving model, then swaps on the scheduler thread between jobs. */
+    /**
+     * On the loader thread, beside the serving model: maps and warms {@code spec}, then hands it to the scheduler.
+     * Switches run one after another, so a second request for the model just loaded finds it active and does nothing.
+     */
     private void load(ModelSpec spec, LoadProgressListener progress, CompletableFuture<ModelInfo> result) {
+        if (spec.name().equals(scheduler.active().info().name())) {
+            result.complete(scheduler.active().info());
+            return;
+        }
         LoadedModel loaded;
         try {
-            loaded = LoadedModel.load(spec, pool, progress);
+            loaded = LoadedModel.load(spec, pool, Scheduler.batchRows(options.maxBatch()), (stage, fraction) -> {
+                if (isClosed()) throw new ModelLoadException("the engine closed while '" + spec.name() + "' was loading");
+                progress.onProgress(stage, fraction);
+            });
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
             return;
         }
-        inbox.add(() -> {
-            if (closed) {
-                loaded.close();
-                result.completeExceptionally(new IllegalStateException("the engine closed"));
+        open.add(loaded);
+        synchronized (this) {
+            if (!closed) {
+                scheduler.switchTo(loaded, result);
                 return;
             }
-            LoadedModel old = active;
-            active = loaded;
-            if (running == null) old.close(); else retireAfterRunningJob(old);
-            result.complete(loaded.info());
-        });
+        }
+        release(loaded);
+        result.completeExceptionally(new ModelLoadException("the engine closed while '" + spec.name() + "' was loading"));
     }
 
-    /** The running job still reads the old weights: close them once it finishes. */
-    private void retireAfterRunningJob(LoadedModel old) {
-        Job job = running;
-        job.finished.whenComplete((f, e) -> inbox.add(old::close));
-    }
+    private synchronized boolean isClosed() { return closed; }
 
     @Override
     public int countPromptTokens(List<ChatMessage> conversation) {
-        LoadedModel model = active;
+        LoadedModel model = scheduler.active();
         return PromptRenderer.tokens(new Prompt.Chat(conversation), model.tokenizer(), model.template()).length;
     }
 
     @Override
     public EngineStatus status() {
-        int queued;
-        synchronized (this) {
-            queued = waitingCount;
-        }
         Runtime rt = Runtime.getRuntime();
-        long memory = rt.totalMemory() - rt.freeMemory() + active.sequence().cacheBytes();
-        return new EngineStatus(active.info(), queued, running == null ? 0 : 1,
-                throughput.tokensPerSecondLastMinute(System.nanoTime()), 0, memory);
+        long mapped = open.stream().mapToLong(m -> m.info().fileSizeBytes()).sum();
+        long memory = rt.totalMemory() - rt.freeMemory() + mapped;
+        return new EngineStatus(scheduler.active().info(), room.size(), scheduler.running(),
+                throughput.tokensPerSecondLastMinute(System.nanoTime()), cache.hitRate(), memory);
     }
+
+    /** Models mapped now (the active one, old ones finishing, one loading): for tests that nothing leaks. */
+    int openModels() { return open.size(); }
+
+    /** Prompt-cache counters, for tests and the benchmark. */
+    PromptCache promptCache() { return cache; }
 
     @Override
     public void close() {
@@ -273,12 +204,12 @@ public final class LocalEngine implements Engine {
             if (closed) return;
             closed = true;
         }
-        Job job = running;
-        if (job != null) job.cancelled = true;
-        inbox.add(() -> { });
-        if (Thread.currentThread() == scheduler) return; // closed from a listener: the loop ends after this event
+        room.close();
+        scheduler.stop();
+        loader.shutdown();
+        if (Thread.currentThread() == schedulerThread) return; // closed from a listener: the loop ends after this event
         try {
-            scheduler.join(10_000);
+            schedulerThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

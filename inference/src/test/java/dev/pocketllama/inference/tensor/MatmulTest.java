@@ -36,7 +36,7 @@ class MatmulTest {
             for (int i = 0; i < columns; i++) x[i] = (float) random.nextGaussian();
             xs[t] = Activation.of(x);
         }
-        m.matmul(xs, outs, pool);
+        m.matmul(xs, outs, tokens, pool);
         for (int t = 0; t < tokens; t++) {
             float[] expected = new float[rows];
             m.matvec(xs[t], expected, pool);
@@ -49,7 +49,7 @@ class MatmulTest {
     void mismatchedShapesAreRefusedWithTheMatrixName(GgmlType type) {
         WeightMatrix m = KernelTwinTest.randomMatrix(type, 4, 64, new Random(1));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> m.matmul(new Activation[] {new Activation(32)}, new float[1][4], pool));
+                () -> m.matmul(new Activation[] {new Activation(32)}, new float[1][4], 1, pool));
         assertEquals("w: input has 32 values, rows have 64", e.getMessage());
     }
 }

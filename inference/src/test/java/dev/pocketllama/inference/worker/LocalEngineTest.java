@@ -128,9 +128,11 @@ class LocalEngineTest {
         Generation ga2 = engine.submit(request("alice", new Prompt.Tokens(ONCE_UPON_A_TIME), 2), a2);
         Generation gb1 = engine.submit(request("bob", new Prompt.Tokens(ONCE_UPON_A_TIME), 2), b1);
         Generation gc1 = engine.submit(request("carol", new Prompt.Tokens(ONCE_UPON_A_TIME), 2), c1);
+        assertEquals(4, engine.status().queued());
         gc1.cancel();
+        assertEquals(FinishReason.CANCELLED, gc1.finished().getNow(null).reason(), "a waiting request leaves at once");
         assertEquals(1, engine.status().running());
-        assertEquals(4, engine.status().queued(), "the cancel takes effect when the worker next looks, here after the release");
+        assertEquals(3, engine.status().queued(), "while the worker is still busy");
         release.countDown();
         for (Generation g : List.of(g0, ga1, ga2, gb1)) assertEquals(FinishReason.LENGTH, await(g).reason());
         assertEquals(FinishReason.CANCELLED, await(gc1).reason());
@@ -138,7 +140,8 @@ class LocalEngineTest {
         assertEquals(List.of("a1", "b1", "a2"), startOrder);
         assertEquals(List.of(1), a1.queuedPositions());
         assertEquals(List.of(2, 1), b1.queuedPositions());
-        assertEquals(List.of(3, 2, 1), a2.queuedPositions());
+        assertEquals(List.of(2, 3, 4, 3, 2, 1), a2.queuedPositions(), "bob and carol go ahead of alice's second; carol's cancel moves it up at once");
+        assertEquals(List.of(3), c1.queuedPositions());
     }
 
     @Test
