@@ -71,7 +71,7 @@ public class PromptMatmulBenchmark {
     @Benchmark
     public float[][] matmul(MatvecBenchmark.Streamed streamed) {
         for (Activation x : inputs) x.changed();
-        matrix.matmul(inputs, outs, inputs.length, pool);
+        matrix.matmul(inputs, outs, tokens, pool);
         streamed.weightBytes += MatvecBenchmark.bytes(matrix);
         return outs;
     }

@@ -53,7 +53,7 @@ final class BF16Matrix extends WeightMatrix {
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = w.fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Vectors.sum(acc);
         for (; i < columns; i++) sum += weight(base, i) * v[i];
         return sum;
     }

@@ -26,19 +26,30 @@ final class F16Matrix extends WeightMatrix {
     @Override
     protected void prepare(Activation x) { x.f16(); }
 
+    /** In llama.cpp's order (ggml_vec_dot_f16), as {@link F32Matrix#dot}. */
     @Override
     public float dot(int row, Activation x) {
         float[] v = x.f16();
         long base = rowOffset(row);
-        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
+        int lanes = FLOATS_PER_INTS.length();
+        FloatVector s0 = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
         int i = 0;
-        for (int end = INTS.loopBound(columns); i < end; i += INTS.length()) {
-            ShortVector halves = ShortVector.fromMemorySegment(SHORTS_PER_INTS, data, base + 2L * i, LE);
-            acc = widen(halves).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i), acc);
+        for (int end = columns - columns % (4 * lanes); i < end; i += 4 * lanes) {
+            s0 = weights(base, i).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i), s0);
+            s1 = weights(base, i + lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + lanes), s1);
+            s2 = weights(base, i + 2 * lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + 2 * lanes), s2);
+            s3 = weights(base, i + 3 * lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + 3 * lanes), s3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = Vectors.sum(s0.add(s2).add(s1.add(s3)));
         for (; i < columns; i++) sum += Vectors.f16(data, base + 2L * i) * v[i];
-        return sum;
+        return (float) sum;
+    }
+
+    private FloatVector weights(long base, int i) {
+        return widen(ShortVector.fromMemorySegment(SHORTS_PER_INTS, data, base + 2L * i, LE));
     }
 
     /**

@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import java.lang.foreign.MemorySegment;
 
 import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
-import static dev.pocketllama.inference.tensor.Vectors.FLOATS;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LE;
 
 /** F32 weights: plain little-endian floats, multiplied with the input as it is. */
@@ -22,19 +22,33 @@ final class F32Matrix extends WeightMatrix {
     @Override
     protected void prepare(Activation x) { }
 
+    /**
+     * In llama.cpp's order (ggml_vec_dot_f32): four accumulators over steps of four vectors, added pairwise, the
+     * lanes summed by halves, and the values past the last whole step added in double.
+     */
     @Override
     public float dot(int row, Activation x) {
         float[] v = x.values();
         long base = rowOffset(row);
-        FloatVector acc = FloatVector.zero(FLOATS);
+        int lanes = FLOATS_PER_INTS.length();
+        FloatVector s0 = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
         int i = 0;
-        for (int end = FLOATS.loopBound(columns); i < end; i += FLOATS.length()) {
-            FloatVector w = FloatVector.fromMemorySegment(FLOATS, data, base + (long) i * Float.BYTES, LE);
-            acc = w.fma(FloatVector.fromArray(FLOATS, v, i), acc);
+        for (int end = columns - columns % (4 * lanes); i < end; i += 4 * lanes) {
+            s0 = weights(base, i).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i), s0);
+            s1 = weights(base, i + lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + lanes), s1);
+            s2 = weights(base, i + 2 * lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + 2 * lanes), s2);
+            s3 = weights(base, i + 3 * lanes).fma(FloatVector.fromArray(FLOATS_PER_INTS, v, i + 3 * lanes), s3);
         }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        double sum = Vectors.sum(s0.add(s2).add(s1.add(s3)));
         for (; i < columns; i++) sum += data.get(FLOAT, base + (long) i * Float.BYTES) * v[i];
-        return sum;
+        return (float) sum;
+    }
+
+    private FloatVector weights(long base, int i) {
+        return FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, base + (long) i * Float.BYTES, LE);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class KernelPool implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final RowProducts rowProducts = new RowProducts();
-    private final RowsTimesTokens rowsTimesTokens = new RowsTimesTokens();
+    private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -97,13 +97,13 @@ public final class KernelPool implements AutoCloseable {
         }
     }
 
-    /** {@code outs[t][r] = m.dot(r, xs[t])} for every row and the first {@code count} inputs, without allocating. */
-    synchronized void rowsTimesTokens(WeightMatrix m, Activation[] xs, float[][] outs, int count) {
-        rowsTimesTokens.set(m, xs, outs, count);
+    /** {@code out[b][r] = m.dot(r, x[b])} for every row and the first {@code count} inputs, without allocating. */
+    synchronized void rowsTimesInputs(WeightMatrix m, Activation[] x, float[][] out, int count) {
+        rowsTimesInputs.set(m, x, out, count);
         try {
-            forRanges(m.rows(), rowsTimesTokens);
+            forRanges(m.rows(), rowsTimesInputs);
         } finally {
-            rowsTimesTokens.set(null, null, null, 0);
+            rowsTimesInputs.set(null, null, null, 0);
         }
     }
 
@@ -199,8 +199,8 @@ public final class KernelPool implements AutoCloseable {
         }
     }
 
-    /** The reusable task of {@link #rowsTimesTokens}. */
-    private static final class RowsTimesTokens implements RangeTask {
+    /** The reusable task of {@link #rowsTimesInputs}. */
+    private static final class RowsTimesInputs implements RangeTask {
         private WeightMatrix matrix;
         private Activation[] inputs;
         private float[][] outs;
@@ -214,6 +214,6 @@ public final class KernelPool implements AutoCloseable {
         }
 
         @Override
-        public void run(int from, int to) { matrix.rowsTimesTokens(from, to, inputs, outs, count); }
+        public void run(int from, int to) { matrix.rowsTimesInputs(from, to, inputs, outs, count); }
     }
 }

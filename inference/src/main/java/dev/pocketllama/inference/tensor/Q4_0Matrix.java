@@ -42,21 +42,21 @@ final class Q4_0Matrix extends Q8InputMatrix {
             }
             acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vectors.sum(acc);
     }
 
     /**
-     * A prompt chunk two tokens at a time: each block's nibbles are unpacked once for two inputs (four would exceed
+     * A batch two inputs at a time: each block's nibbles are unpacked once for two inputs (four would exceed
      * C2's inlining budget and fall back to boxed vectors). A chunk's rows are reread from cache, not memory.
      */
     @Override
-    void rowsTimesTokens(int from, int to, Activation[] xs, float[][] outs, int count) {
-        int t = 0;
-        for (; t + 2 <= count; t += 2) {
-            for (int r = from; r < to; r++) dot2(r, xs[t], xs[t + 1], outs[t], outs[t + 1]);
+    void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        int b = 0;
+        for (; b + 2 <= count; b += 2) {
+            for (int r = from; r < to; r++) dot2(r, x[b], x[b + 1], out[b], out[b + 1]);
         }
-        for (; t < count; t++) {
-            for (int r = from; r < to; r++) outs[t][r] = dot(r, xs[t]);
+        for (; b < count; b++) {
+            for (int r = from; r < to; r++) out[b][r] = dot(r, x[b]);
         }
     }
 
@@ -83,8 +83,8 @@ final class Q4_0Matrix extends Q8InputMatrix {
             accX = Vectors.fma(Vectors.widen(sumX), d * sx[b], accX);
             accY = Vectors.fma(Vectors.widen(sumY), d * sy[b], accY);
         }
-        xOut[row] = accX.reduceLanes(VectorOperators.ADD);
-        yOut[row] = accY.reduceLanes(VectorOperators.ADD);
+        xOut[row] = Vectors.sum(accX);
+        yOut[row] = Vectors.sum(accY);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class Q5_0Matrix extends Q8InputMatrix {
             }
             acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vectors.sum(acc);
     }
 
     /** Bits 0.. of {@code bits}, one per lane, moved to bit 4. */

@@ -41,7 +41,7 @@ final class Q8_0Matrix extends Q8InputMatrix {
             }
             acc = Vectors.fma(sum, Vectors.f16(data, block) * scales[b], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vectors.sum(acc);
     }
 
     @Override

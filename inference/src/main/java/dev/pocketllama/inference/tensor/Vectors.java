@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,6 @@ import java.nio.ByteOrder;
  * shorts from 16 bytes, then one widening to 16 ints.
  */
 final class Vectors {
-    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256
             ? IntVector.SPECIES_PREFERRED : IntVector.SPECIES_256;
     /** Lanes of every integer kernel step. */
@@ -36,7 +36,32 @@ final class Vectors {
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
+    /** Rotations by half, a quarter, an eighth and a sixteenth of the lanes: the steps of {@link #sum}. */
+    private static final VectorShuffle<Float> HALF = rotation(2);
+    private static final VectorShuffle<Float> QUARTER = rotation(4);
+    private static final VectorShuffle<Float> EIGHTH = rotation(8);
+    private static final VectorShuffle<Float> SIXTEENTH = rotation(16);
+
     private Vectors() { }
+
+    private static VectorShuffle<Float> rotation(int fraction) {
+        int lanes = FLOATS_PER_INTS.length();
+        return VectorShuffle.fromOp(FLOATS_PER_INTS, i -> (i + Math.max(1, lanes / fraction)) % lanes);
+    }
+
+    /**
+     * The lanes' sum in a fixed order (halves added lane by lane, then quarters, ...), so a row's dot product is the
+     * same compiled or interpreted: {@code reduceLanes(ADD)} on floats may change its order between the two, and
+     * with it the last bits of a logit.
+     */
+    static float sum(FloatVector v) {
+        // at least 8 lanes (INTS is at least 256 bits), at most 16
+        v = v.add(v.rearrange(HALF));
+        v = v.add(v.rearrange(QUARTER));
+        v = v.add(v.rearrange(EIGHTH));
+        if (FLOATS_PER_INTS.length() == 16) v = v.add(v.rearrange(SIXTEENTH));
+        return v.lane(0);
+    }
 
     /** The F16 value at {@code offset}, widened to float. */
     static float f16(MemorySegment data, long offset) {

@@ -93,38 +93,29 @@ public abstract class WeightMatrix {
     }
 
     /**
-     * {@code outs[t][r] = row r · xs[t]} for every row r and the first {@code count} inputs t: the batched product
-     * of continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
-     * every input through a row while the row is in its cache, so the weights are read from memory once per batch
-     * instead of once per input. Each product is exactly {@link #dot}'s, so a batch gives the numbers of one
-     * {@link #matvec} per input.
+     * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
+     * continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
+     * every input through a row while the row is in its cache, so the weights are read from memory once per batch;
+     * each product is exactly {@link #dot}'s, so a batch gives the same numbers as one {@link #matvec} per input.
      */
-    public void matmul(Activation[] xs, float[][] outs, int count, KernelPool pool) {
-        if (count <= 1) { // one input is a plain product (and none, e.g. a prompt chunk needing no logits, is nothing)
-            if (count == 1) matvec(xs[0], outs[0], pool);
-            return;
-        }
-        if (xs.length < count || outs.length < count) {
-            throw new IllegalArgumentException(name + ": " + count + " products but " + xs.length + " inputs and "
-                    + outs.length + " outputs");
-        }
-        for (int t = 0; t < count; t++) {
-            if (xs[t].length() != columns) {
-                throw new IllegalArgumentException(name + ": input has " + xs[t].length() + " values, rows have " + columns);
+    public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+        for (int b = 0; b < count; b++) {
+            if (x[b].length() != columns) {
+                throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
-            prepare(xs[t]);
+            prepare(x[b]);
         }
         if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
-            rowsTimesTokens(0, rows, xs, outs, count);
+            rowsTimesInputs(0, rows, x, out, count);
         } else {
-            pool.rowsTimesTokens(this, xs, outs, count);
+            pool.rowsTimesInputs(this, x, out, count);
         }
     }
 
     /** The products of rows {@code [from, to)} with the first {@code count} inputs; kernels that can share a row's decoding override it. */
-    void rowsTimesTokens(int from, int to, Activation[] xs, float[][] outs, int count) {
+    void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
         for (int r = from; r < to; r++) {
-            for (int t = 0; t < count; t++) outs[t][r] = dot(r, xs[t]);
+            for (int b = 0; b < count; b++) out[b][r] = dot(r, x[b]);
         }
     }
 

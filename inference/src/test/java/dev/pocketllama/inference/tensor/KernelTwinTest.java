@@ -18,7 +18,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class KernelTwinTest {
 
     static Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        int lanes = Vectors.FLOATS.length();
+        int lanes = Vectors.FLOATS_PER_INTS.length();
         return Stream.concat(NewFormatsKernelTwinTest.cases(), Stream.of(
                 arguments(GgmlType.F32, 1), arguments(GgmlType.F32, lanes), arguments(GgmlType.F32, lanes * 3 + 5),
                 arguments(GgmlType.F32, 172), arguments(GgmlType.F32, 64),
