@@ -102,7 +102,12 @@ class LocalEngineTest {
         start(4, 64);
         var holder = new Generation[1];
         var r = new Recorder(null, e -> {
-            if (e instanceof GenerationEvent.Token t && t.id() == GREEDY_START.get(2)) holder[0].cancel();
+            // the worker may reach the token before submit returned: wait for the handle, do not read null
+            if (e instanceof GenerationEvent.Token t && t.id() == GREEDY_START.get(2)) {
+                synchronized (holder) {
+                    holder[0].cancel();
+                }
+            }
         });
         synchronized (holder) {
             holder[0] = engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 50), r);
