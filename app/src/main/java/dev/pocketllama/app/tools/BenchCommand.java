@@ -2,6 +2,7 @@ package dev.pocketllama.app.tools;
 
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelLoadException;
+import dev.pocketllama.inference.llama.Batch;
 import dev.pocketllama.inference.llama.LlamaModel;
 import dev.pocketllama.inference.llama.Sequence;
 import dev.pocketllama.inference.llama.Transformer;
@@ -104,12 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
         int length = nPrompt + nGen;
         Sequence s = transformer.newSequence(length);
         String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        if (!noWarmup) decode(transformer, s, nPrompt > 0 ? nPrompt : 1);
+        if (!noWarmup) decode(transformer, s, nPrompt > 0 ? nPrompt : 1, nPrompt > 0);
         List<Long> samples = new ArrayList<>();
         for (int r = 0; r < repetitions; r++) {
             err.printf("bench: %s, %d threads, run %d/%d%n", nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen, threadCount, r + 1, repetitions);
             long t0 = System.nanoTime();
-            decode(transformer, s, length);
+            decode(transformer, s, length, nPrompt > 0);
             samples.add(System.nanoTime() - t0);
         }
         BenchResult result = new BenchResult(model.toString(), description, threadCount, nPrompt, nGen, testTime, samples);
@@ -117,13 +118,31 @@ public final class BenchCommand implements Callable<Integer> {
         return result;
     }
 
-    /** Feeds {@code count} tokens to the emptied sequence: BOS, then random ids. */
-    private void decode(Transformer transformer, Sequence s, int count) {
+    /**
+     * Feeds {@code count} tokens to the emptied sequence: BOS, then random ids; a prompt in chunks of the engine's
+     * prefill size (one forward pass, and one read of the weights, per chunk), generation one token at a time.
+     */
+    private void decode(Transformer transformer, Sequence s, int count, boolean prompt) {
         s.reset();
         int vocab = transformer.model().config().vocabSize();
         int bos = transformer.model().file().metadata().getInt("tokenizer.ggml.bos_token_id", -1);
-        for (int i = 0; i < count; i++) transformer.forward(s, i == 0 && bos >= 0 ? bos : tokens.nextInt(vocab));
+        Batch batch = prompt ? transformer.newBatch(PROMPT_CHUNK) : null;
+        for (int i = 0; i < count; i++) {
+            int token = i == 0 && bos >= 0 ? bos : tokens.nextInt(vocab);
+            if (batch == null) {
+                transformer.forward(s, token);
+                continue;
+            }
+            batch.add(s, token, i == count - 1);
+            if (batch.isFull() || i == count - 1) {
+                transformer.forward(batch);
+                batch.clear();
+            }
+        }
     }
+
+    /** Prompt tokens per forward pass, as the engine's scheduler prefills (Scheduler.PREFILL_CHUNK). */
+    private static final int PROMPT_CHUNK = 64;
 
     private static String cpuInfo() {
         try {

@@ -45,23 +45,9 @@ final class Q4_0Matrix extends Q8InputMatrix {
         return Vectors.sum(acc);
     }
 
-    /**
-     * A batch two inputs at a time: each block's nibbles are unpacked once for two inputs (four would exceed
-     * C2's inlining budget and fall back to boxed vectors). A chunk's rows are reread from cache, not memory.
-     */
+    /** Each block's nibbles are unpacked once for both inputs; the same arithmetic as {@link #dot} for each. */
     @Override
-    void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
-        int b = 0;
-        for (; b + 2 <= count; b += 2) {
-            for (int r = from; r < to; r++) dot2(r, x[b], x[b + 1], out[b], out[b + 1]);
-        }
-        for (; b < count; b++) {
-            for (int r = from; r < to; r++) out[b][r] = dot(r, x[b]);
-        }
-    }
-
-    /** Row {@code row} dotted with {@code x} and {@code y}, the same arithmetic as {@link #dot} for each. */
-    private void dot2(int row, Activation x, Activation y, float[] xOut, float[] yOut) {
+    void dot2(int row, Activation x, Activation y, float[] xOut, float[] yOut) {
         short[] qx = x.q8_0Quants();
         short[] qy = y.q8_0Quants();
         float[] sx = x.q8_0Scales();

@@ -1,12 +1,14 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
@@ -21,6 +23,8 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
     static final int SCALES = 4;
     static final int QS = 16;
     private static final int SUB = 32;
+
+    private static final int BLOCK_BYTES = GgmlType.Q4_K.blockBytes();
 
     Q4_KMatrix(String name, MemorySegment data, int rows, int columns) {
         super(name, data, rows, columns, GgmlType.Q4_K);
@@ -40,66 +44,61 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
 
     private static int u8(MemorySegment data, long at) { return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF; }
 
-    /** The mins' part of the dot: the input's group sums carry it, so it costs 8 multiplies per super-block. */
+    /** The mins' part of a super-block's dot: the input's group sums carry it, so it costs 8 multiplies. */
     private float minsTerm(long block, Q8_KInput x, int b) {
-        long packed = data.get(Vectors.LONG, block + SCALES);
-        int packedHigh = data.get(Vectors.INT, block + SCALES + 8);
         int sum = 0;
         for (int j = 0; j < 8; j++) {
             int g = b * (BLOCK / Q8_KInput.GROUP) + 2 * j;
-            sum += min(packed, packedHigh, j) * (x.groupSums[g] + x.groupSums[g + 1]);
+            sum += min(data, block, j) * (x.groupSums[g] + x.groupSums[g + 1]);
         }
         return Vectors.f16(data, block + 2) * x.scales[b] * sum;
     }
 
-    /** Byte {@code k} of the 12 scale bytes, read as one long (bytes 0..7) and one int (8..11). */
-    private static int scaleByte(long packed, int packedHigh, int k) {
-        return (int) (k < 8 ? packed >>> 8 * k : packedHigh >>> 8 * (k - 8)) & 0xFF;
-    }
-
-    private static int scale(long packed, int packedHigh, int j) {
-        return j < 4 ? scaleByte(packed, packedHigh, j) & 63
-                : (scaleByte(packed, packedHigh, j + 4) & 0x0F) | (scaleByte(packed, packedHigh, j - 4) >>> 6) << 4;
-    }
-
-    private static int min(long packed, int packedHigh, int j) {
-        return j < 4 ? scaleByte(packed, packedHigh, j + 4) & 63
-                : (scaleByte(packed, packedHigh, j + 4) >>> 4) | (scaleByte(packed, packedHigh, j) >>> 6) << 4;
-    }
-
     /**
-     * Each 32 bytes hold two sub-blocks (low and high nibbles), dotted by {@link #pairDot}; the super-block is summed
-     * in ints and scaled once.
+     * Per super-block: the eight 6-bit scales and mins unpacked at once into the bytes of two longs (llama.cpp's
+     * mask-and-shift of the 12 packed bytes); each 32 nibble bytes hold two sub-blocks (low and high nibbles) whose
+     * integer dots stay in 16 bits (15 * 127 * 32 / lanes fits), are widened, multiplied by their scales and summed
+     * in ints; the mins come from the input's group sums. One loop in one method (the kernels are split no further,
+     * and every vector stays in registers).
      */
     @Override
-    float blockDot(long block, Q8_KInput x, int b) {
-        long packed = data.get(Vectors.LONG, block + SCALES);
-        int packedHigh = data.get(Vectors.INT, block + SCALES + 8);
-        int at = b * BLOCK;
-        int sumi = 0;
-        for (int j = 0; j < 4; j++) {
-            sumi += pairDot(block + QS + SUB * j, x.quants, at + 64 * j,
-                    scale(packed, packedHigh, 2 * j), scale(packed, packedHigh, 2 * j + 1));
+    public float dot(int row, Activation x) {
+        Q8_KInput in = x.q8_K();
+        short[] q = in.quants;
+        long block = rowOffset(row);
+        float sum = 0;
+        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += BLOCK_BYTES) {
+            long low8 = data.get(Vectors.LONG, block + SCALES);
+            long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
+            long scales = low8 & 0x3F3F3F3FL
+                    | ((high4 & 0x0F0F0F0FL) | (low8 >>> 6 & 0x03030303L) << 4) << 32;
+            long mins = low8 >>> 32 & 0x3F3F3F3FL
+                    | ((high4 >>> 4 & 0x0F0F0F0FL) | (low8 >>> 38 & 0x03030303L) << 4) << 32;
+            IntVector acc = IntVector.zero(INTS);
+            for (int j = 0; j < 4; j++) {
+                long qs = block + QS + SUB * j;
+                int qAt = at + 64 * j;
+                ShortVector low = ShortVector.zero(SHORTS_PER_INTS);
+                ShortVector high = ShortVector.zero(SHORTS_PER_INTS);
+                for (int c = 0; c < SUB; c += LANES) {
+                    ShortVector nibbles = bytesAsShorts(data, qs + c);
+                    low = low.add(nibbles.and((short) 0x0F).mul(quants(q, qAt + c)));
+                    high = high.add(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(quants(q, qAt + SUB + c)));
+                }
+                acc = acc.add(Vectors.widen(low).mul(unpacked(scales, 2 * j)))
+                        .add(Vectors.widen(high).mul(unpacked(scales, 2 * j + 1)));
+            }
+            int minSum = 0;
+            int g = b * (BLOCK / Q8_KInput.GROUP);
+            for (int j = 0; j < 8; j++, g += 2) minSum += unpacked(mins, j) * (in.groupSums[g] + in.groupSums[g + 1]);
+            sum += Vectors.f16(data, block) * in.scales[b] * acc.reduceLanes(VectorOperators.ADD)
+                    - Vectors.f16(data, block + 2) * in.scales[b] * minSum;
         }
-        return Vectors.f16(data, block) * x.scales[b] * sumi - minsTerm(block, x, b);
+        return sum;
     }
 
-    /**
-     * The 64 values of 32 nibble bytes at {@code qs} dotted with the input from {@code at}, each half times its 6-bit
-     * scale. Each half's products stay in 16 bits (15 * 127 * 32 / lanes fits) until widened. A method of its own,
-     * returning an int, so the JIT compiles it whole (one method with every step of a super-block inlined exceeds
-     * the inlining budget and falls back to boxed vectors).
-     */
-    private int pairDot(long qs, short[] q, int at, int lowScale, int highScale) {
-        ShortVector low = ShortVector.zero(SHORTS_PER_INTS);
-        ShortVector high = ShortVector.zero(SHORTS_PER_INTS);
-        for (int c = 0; c < SUB; c += LANES) {
-            ShortVector nibbles = bytesAsShorts(data, qs + c);
-            low = low.add(nibbles.and((short) 0x0F).mul(quants(q, at + c)));
-            high = high.add(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(quants(q, at + SUB + c)));
-        }
-        return Vectors.widen(low).mul(lowScale).add(Vectors.widen(high).mul(highScale)).reduceLanes(VectorOperators.ADD);
-    }
+    /** Byte {@code j} of {@code packed}. */
+    private static int unpacked(long packed, int j) { return (int) (packed >>> 8 * j) & 0xFF; }
 
     @Override
     float blockDotScalar(long block, Q8_KInput x, int b) {

@@ -25,6 +25,8 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
     static final int D = 208;
     private static final int GROUP = Q8_KInput.GROUP;
 
+    private static final int BLOCK_BYTES = GgmlType.Q6_K.blockBytes();
+
     Q6_KMatrix(String name, MemorySegment data, int rows, int columns) {
         super(name, data, rows, columns, GgmlType.Q6_K);
         if (INTS.length() > GROUP) throw new IllegalStateException("Q6_K kernel assumes at most 16 int lanes");
@@ -37,7 +39,15 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
      * group sums, with the half's eight scales read as one long.
      */
     @Override
-    float blockDot(long block, Q8_KInput x, int b) {
+    public float dot(int row, Activation x) {
+        Q8_KInput in = x.q8_K();
+        long block = rowOffset(row);
+        float sum = 0;
+        for (int b = 0; b < columns / BLOCK; b++, block += BLOCK_BYTES) sum += blockDot(block, in, b);
+        return sum;
+    }
+
+    private float blockDot(long block, Q8_KInput x, int b) {
         int sumi = 0;
         int offset = 0;
         for (int half = 0; half < 2; half++) {

@@ -52,22 +52,45 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
         }
     }
 
+    /** The longest warm-up: a slow machine may not settle, and the model must still come up. */
+    static final long WARM_UP_BUDGET_NANOS = 3_000_000_000L;
+
     /**
-     * Runs a few steps, single rows and then small batches, so the JIT compiles the kernels at load rather than during
-     * the first users' replies.
+     * Alternates single-row steps (decode) and small batches (prompt chunks) until both run at their settled speed,
+     * so the JIT has compiled the kernels of both paths before the first user's reply: a fixed few steps end while
+     * the compiler is still at work (the first reply was 5-8 times slower than later ones). At least three of each,
+     * then until the last of each is within a quarter of its best (the first of each never is), or the budget is
+     * spent.
      */
     private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
                                LoadProgressListener progress) {
-        int steps = 6;
         int batchRows = Math.min(batch.capacity(), 8);
-        Sequence sequence = transformer.newSequence(Math.min(context, steps * batchRows));
+        Sequence sequence = transformer.newSequence(Math.min(context, 4 * batchRows));
         int token = Math.max(0, tokenizer.bos());
-        for (int step = 0; step < steps; step++) {
+        long start = System.nanoTime();
+        long bestSingle = Long.MAX_VALUE;
+        long bestBatch = Long.MAX_VALUE;
+        boolean singleSettled = false;
+        boolean batchSettled = false;
+        for (int step = 0; ; step++) {
+            boolean single = step % 2 == 0;
+            int rows = single ? 1 : batchRows;
+            if (sequence.length() + rows > sequence.capacity()) sequence.reset();
             batch.clear();
-            int rows = step < 4 ? 1 : batchRows;
-            for (int i = 0; i < rows && sequence.length() < sequence.capacity(); i++) batch.add(sequence, token, i == rows - 1);
-            if (batch.size() > 0) transformer.forward(batch);
-            progress.onProgress("warming up", (step + 1.0) / steps);
+            for (int i = 0; i < rows; i++) batch.add(sequence, token, i == rows - 1);
+            long t0 = System.nanoTime();
+            transformer.forward(batch);
+            long took = System.nanoTime() - t0;
+            if (single) {
+                singleSettled = bestSingle != Long.MAX_VALUE && took <= bestSingle + bestSingle / 4;
+                bestSingle = Math.min(bestSingle, took);
+            } else {
+                batchSettled = bestBatch != Long.MAX_VALUE && took <= bestBatch + bestBatch / 4;
+                bestBatch = Math.min(bestBatch, took);
+            }
+            long elapsed = System.nanoTime() - start;
+            progress.onProgress("warming up", Math.min(1, (double) elapsed / WARM_UP_BUDGET_NANOS));
+            if (step >= 5 && singleSettled && batchSettled || elapsed > WARM_UP_BUDGET_NANOS) break;
         }
         batch.clear();
     }
