@@ -193,6 +193,8 @@ class DiscordPlumbingTest {
         replies.edit(sent, OutgoingMessage.plain("answer, edited")).get(30, TimeUnit.SECONDS);
         assertEquals("answer, edited", discord.message(sent).orElseThrow().path("content").asText());
         assertTrue(discord.calls("PATCH", "/webhooks/.*").isEmpty());
+        // the acknowledgement was queued first, but on its own route: it may still be on its way
+        Eventually.until("the interaction is acknowledged", () -> discord.callback(ask).isPresent());
         assertEquals(5, discord.callback(ask).orElseThrow().path("type").asInt());
     }
 

@@ -1,5 +1,6 @@
 package dev.pocketllama.app;
 
+import dev.pocketllama.app.tools.BatchBenchCommand;
 import dev.pocketllama.app.tools.BenchCommand;
 import dev.pocketllama.app.tools.QuantizeCommand;
 import dev.pocketllama.app.tools.SynthCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pocketllama", mixinStandardHelpOptions = true, version = "Pocket Llama 0.1.0",
         description = "A self-hosted LLM chat bot for Discord and Telegram, running LLaMA models on your CPU.",
         subcommands = {ChatCommand.class, RunCommand.class, GenerateCommand.class, TokenizeCommand.class,
-                InspectCommand.class, QuantizeCommand.class, SynthCommand.class, BenchCommand.class,
+                InspectCommand.class, QuantizeCommand.class, SynthCommand.class, BenchCommand.class, BatchBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

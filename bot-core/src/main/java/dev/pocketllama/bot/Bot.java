@@ -258,13 +258,8 @@ public final class Bot implements AutoCloseable {
         }
 
         @Override
-        public void onDelivered(GenerationReply reply, List<String> ids) {
+        public void onDelivered(GenerationReply reply) {
             active.remove(reply.stopId);
-            InboundMessage m = reply.target.message();
-            onDispatch(() -> {
-                Long answer = reply.answerTurnId;
-                if (answer != null) ids.forEach(id -> store.indexMessage(m.platform(), m.chatId(), id, answer, true));
-            });
         }
     }
 
@@ -277,6 +272,9 @@ public final class Bot implements AutoCloseable {
         }
         long answer = store.addTurn(target.conversationId(), target.userTurnId(), ChatMessage.Role.ASSISTANT, text, null);
         reply.answerTurnId = answer;
+        // Messages already out carry the question's turn until now; later ones are indexed as they are sent. Not
+        // left to onDelivered: the platform may confirm the final edit after a shutdown, when that index is lost.
+        reply.messageIds().forEach(id -> store.indexMessage(m.platform(), m.chatId(), id, answer, true));
         if (target.scopeKey() == null) return;
         Optional<ChatHead> head = store.head(m.platform(), target.scopeKey());
         if (head.isPresent() && Long.valueOf(target.userTurnId()).equals(head.get().turnId())) {

@@ -25,8 +25,8 @@ final class GenerationReply implements GenerationListener {
         /** Generation ended; called before the final text is shown, so the answer is stored before anyone sees it. */
         void onFinished(GenerationReply reply, GenerationEvent.Finished finished, String generatedText);
 
-        /** The final text is on the platform, in these messages. */
-        void onDelivered(GenerationReply reply, List<String> messageIds);
+        /** The final text is on the platform. */
+        void onDelivered(GenerationReply reply);
     }
 
     final ReplyTarget target;
@@ -53,7 +53,7 @@ final class GenerationReply implements GenerationListener {
         this.owner = owner;
         this.live = new LiveReply(port, scheduler, pacer, new LiveReply.Listener() {
             @Override public void onMessageSent(String messageId) { owner.onMessageSent(GenerationReply.this, messageId); }
-            @Override public void onDelivered(List<String> ids) { owner.onDelivered(GenerationReply.this, ids); }
+            @Override public void onDelivered(List<String> ids) { owner.onDelivered(GenerationReply.this); }
             @Override public void onUndeliverable(Throwable error) { cancel(); }
         });
     }
@@ -79,6 +79,8 @@ final class GenerationReply implements GenerationListener {
     }
 
     boolean owns(String messageId) { return live.owns(messageId); }
+
+    List<String> messageIds() { return live.messageIds(); }
 
     boolean isOver() { return over; }
 

@@ -184,6 +184,22 @@ class BotTest {
     }
 
     @Test
+    void aReplyToAnAnswerWhoseLastEditWasUnconfirmedAtShutdownContinuesAfterARestart(@TempDir Path dir) {
+        String db = dir.resolve("bot.db").toString();
+        start("store: {path: " + db + "}", ConversationStore.open(db));
+        var port = port();
+        bot.onMessage(group(ALICE, "Who are you?", null), port);
+        port.hold(true);
+        engine.last().started().token("A llama.").finish(FinishReason.STOP, "");
+        bot.close();
+        port.release(); // the platform confirms the edits only after the bot stopped
+
+        start("store: {path: " + db + "}", ConversationStore.open(db));
+        exchange(group(BOB, "Really?", port.messageIds().getFirst()), "Yes.");
+        assertEquals(List.of("U:Who are you?", "A:A llama.", "U:Really?"), texts(engine.last().messages()));
+    }
+
+    @Test
     void historyIsTrimmedToTheContextKeepingSystemPromptAndNewestTurns() {
         start("conversations: {systemPrompt: You are a llama.}\nsampling: {maxTokens: 40}");
         ScriptedEngine small = ScriptedEngine.withContext(120);

@@ -21,6 +21,7 @@ record ToolRun(int exitCode, String out, String err) {
                 if (cls == QuantizeCommand.class) return cls.cast(new QuantizeCommand(o, e));
                 if (cls == SynthCommand.class) return cls.cast(new SynthCommand(o, e));
                 if (cls == BenchCommand.class) return cls.cast(new BenchCommand(o, e));
+                if (cls == BatchBenchCommand.class) return cls.cast(new BatchBenchCommand(o, e));
                 return CommandLine.defaultFactory().create(cls);
             }
         };

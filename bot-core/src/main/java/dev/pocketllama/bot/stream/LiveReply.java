@@ -112,6 +112,9 @@ public final class LiveReply {
     /** Whether {@code messageId} is one of this reply's messages. */
     public boolean owns(String messageId) { return messageIds.contains(messageId); }
 
+    /** The ids of this reply's messages on the platform so far. */
+    public List<String> messageIds() { return List.copyOf(messageIds); }
+
     private List<OutgoingMessage> wanted() {
         List<String> parts = MessageSplitter.split(text, port.limits().maxMessageChars());
         List<OutgoingMessage> wanted = new ArrayList<>();

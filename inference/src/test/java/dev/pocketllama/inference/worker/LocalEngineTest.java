@@ -102,7 +102,11 @@ class LocalEngineTest {
         start(4, 64);
         var holder = new Generation[1];
         var r = new Recorder(null, e -> {
-            if (e instanceof GenerationEvent.Token t && t.id() == GREEDY_START.get(2)) holder[0].cancel();
+            if (e instanceof GenerationEvent.Token t && t.id() == GREEDY_START.get(2)) {
+                synchronized (holder) { // the third token can come before submit() has returned the handle
+                    holder[0].cancel();
+                }
+            }
         });
         synchronized (holder) {
             holder[0] = engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 50), r);

@@ -131,6 +131,40 @@ class SharedWorkerTest {
     }
 
     @Test
+    void cancellingOneOfABatchStopsItBeforeItsNextTokenAndTheOthersGoOn() throws Exception {
+        start(4, 8, 64, 0);
+        var release = new CountDownLatch(1);
+        Generation[] victim = new Generation[1];
+        var cancelled = new Recorder(null, e -> {
+            if (e instanceof GenerationEvent.Token t && t.id() == GREEDY_START.get(2)) victim[0].cancel();
+        });
+        var holder = Recorder.blocking(release);
+        Generation kept = engine.submit(request("a", null, new Prompt.Tokens(ONCE_UPON_A_TIME), SamplingParams.GREEDY, 20), holder);
+        assertTrue(holder.started.await(30, TimeUnit.SECONDS));
+        synchronized (victim) {
+            victim[0] = engine.submit(request("b", null, new Prompt.Tokens(ONCE_UPON_A_TIME), SamplingParams.GREEDY, 20), cancelled);
+        }
+        var queued = new Recorder();
+        Generation waiting = engine.submit(request("c", null, new Prompt.Tokens(ONCE_UPON_A_TIME), SamplingParams.GREEDY, 20), queued);
+        waiting.cancel();
+        release.countDown();
+        assertEquals(FinishReason.CANCELLED, await(victim[0]).reason());
+        assertEquals(GREEDY_START.subList(0, 3), cancelled.tokenIds());
+        assertEquals(FinishReason.CANCELLED, await(waiting).reason());
+        assertEquals(List.of(), queued.tokenIds());
+        assertEquals(FinishReason.LENGTH, await(kept).reason());
+        assertEquals(20, holder.tokenIds().size());
+        assertEquals(GREEDY_START, holder.tokenIds().subList(0, 8));
+
+        var status = engine.status();
+        assertEquals(0, status.running());
+        assertEquals(0, status.queued());
+        assertTrue(status.tokensPerSecondLastMinute() > 0);
+        assertTrue(status.memoryBytes() > status.activeModel().fileSizeBytes());
+        assertEquals("stories", status.activeModel().name());
+    }
+
+    @Test
     void aLongPromptIsProcessedInChunksWhileAReplyKeepsStreaming() throws Exception {
         start(4, 8, 64, 0);
         var alone = new Recorder();
