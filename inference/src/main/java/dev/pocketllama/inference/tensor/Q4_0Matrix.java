@@ -25,10 +25,14 @@ final class Q4_0Matrix extends Q8InputMatrix {
         super(name, data, rows, columns, GgmlType.Q4_0);
     }
 
-    /** Per block, the whole integer dot stays in 16 bits (|nibble - 8| * 127 * 32 values fits), widened once. */
+    /**
+     * Per block, the whole integer dot stays in 16 bits (|nibble - 8| * 127 * 32 values fits), widened once; the
+     * nibbles' offset of 8 comes from the input's precomputed corrections, one addition per step.
+     */
     @Override
     public float dot(int row, Activation x) {
         short[] q = x.q8_0Quants();
+        short[] minusEight = x.q8_0MinusEightSums();
         float[] scales = x.q8_0Scales();
         long block = rowOffset(row);
         FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
@@ -36,9 +40,10 @@ final class Q4_0Matrix extends Q8InputMatrix {
             ShortVector sum = ShortVector.zero(SHORTS_PER_INTS);
             for (int c = 0; c < HALF; c += LANES) {
                 ShortVector packed = bytesAsShorts(data, block + 2 + c);
-                ShortVector low = packed.and((short) 0x0F).sub((short) 8);
-                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
-                sum = sum.add(low.mul(quants(q, at + c))).add(high.mul(quants(q, at + HALF + c)));
+                ShortVector low = packed.and((short) 0x0F);
+                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
+                sum = sum.add(low.mul(quants(q, at + c)).add(high.mul(quants(q, at + HALF + c)))
+                        .add(quants(minusEight, b * HALF + c)));
             }
             acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
         }
@@ -50,6 +55,8 @@ final class Q4_0Matrix extends Q8InputMatrix {
     void dot2(int row, Activation x, Activation y, float[] xOut, float[] yOut) {
         short[] qx = x.q8_0Quants();
         short[] qy = y.q8_0Quants();
+        short[] mx = x.q8_0MinusEightSums();
+        short[] my = y.q8_0MinusEightSums();
         float[] sx = x.q8_0Scales();
         float[] sy = y.q8_0Scales();
         long block = rowOffset(row);
@@ -60,10 +67,12 @@ final class Q4_0Matrix extends Q8InputMatrix {
             ShortVector sumY = sumX;
             for (int c = 0; c < HALF; c += LANES) {
                 ShortVector packed = bytesAsShorts(data, block + 2 + c);
-                ShortVector low = packed.and((short) 0x0F).sub((short) 8);
-                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).sub((short) 8);
-                sumX = sumX.add(low.mul(quants(qx, at + c))).add(high.mul(quants(qx, at + HALF + c)));
-                sumY = sumY.add(low.mul(quants(qy, at + c))).add(high.mul(quants(qy, at + HALF + c)));
+                ShortVector low = packed.and((short) 0x0F);
+                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
+                sumX = sumX.add(low.mul(quants(qx, at + c)).add(high.mul(quants(qx, at + HALF + c)))
+                        .add(quants(mx, b * HALF + c)));
+                sumY = sumY.add(low.mul(quants(qy, at + c)).add(high.mul(quants(qy, at + HALF + c)))
+                        .add(quants(my, b * HALF + c)));
             }
             float d = Vectors.f16(data, block);
             accX = Vectors.fma(Vectors.widen(sumX), d * sx[b], accX);
