@@ -1,5 +1,6 @@
 package dev.pocketllama.discord;
 
+import dev.pocketllama.bot.testing.GreedyAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pocketllama.bot.Bot;
 import dev.pocketllama.config.PocketLlamaConfig;
@@ -9,12 +10,8 @@ import dev.pocketllama.discord.fake.RestCall;
 import dev.pocketllama.inference.api.ChatMessage;
 import dev.pocketllama.inference.api.Engine;
 import dev.pocketllama.inference.api.EngineOptions;
-import dev.pocketllama.inference.api.GenerationEvent;
-import dev.pocketllama.inference.api.GenerationRequest;
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelSpec;
-import dev.pocketllama.inference.api.Prompt;
-import dev.pocketllama.inference.api.SamplingParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static dev.pocketllama.discord.DiscordPlumbingTest.assertNoMentionsAllowed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,13 +76,7 @@ class DiscordStoriesTest {
 
     /** What the engine writes for this conversation, asked directly. */
     private String greedy(List<ChatMessage> conversation) throws Exception {
-        StringBuilder out = new StringBuilder();
-        var request = new GenerationRequest("expectation", null, new Prompt.Chat(conversation),
-                new SamplingParams(0, 0, 1, 0, 1, 64, 42), config.sampling().maxTokens());
-        engine.submit(request, event -> {
-            if (event instanceof GenerationEvent.Token token) out.append(token.text());
-        }).finished().get(60, TimeUnit.SECONDS);
-        return out.toString();
+        return GreedyAnswer.of(engine, conversation, config.sampling().maxTokens());
     }
 
     private JsonNode finalReplyTo(String questionId) { return finalReplyTo(discord.channelId, questionId); }

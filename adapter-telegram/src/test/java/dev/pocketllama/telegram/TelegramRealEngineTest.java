@@ -1,5 +1,6 @@
 package dev.pocketllama.telegram;
 
+import dev.pocketllama.bot.testing.GreedyAnswer;
 import static dev.pocketllama.telegram.TelegramBotHarness.ADA_ADMIN;
 import static dev.pocketllama.telegram.TelegramBotHarness.ALICE;
 import static dev.pocketllama.telegram.TelegramBotHarness.BOB;
@@ -11,16 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pocketllama.inference.api.ChatMessage;
 import dev.pocketllama.inference.api.Engine;
 import dev.pocketllama.inference.api.EngineOptions;
-import dev.pocketllama.inference.api.GenerationEvent;
-import dev.pocketllama.inference.api.GenerationRequest;
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelSpec;
-import dev.pocketllama.inference.api.Prompt;
-import dev.pocketllama.inference.api.SamplingParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,13 +60,7 @@ class TelegramRealEngineTest {
     }
 
     String greedy(int maxTokens, ChatMessage... conversation) throws Exception {
-        StringBuilder answer = new StringBuilder();
-        var request = new GenerationRequest("test:expectation", null, new Prompt.Chat(List.of(conversation)),
-                SamplingParams.GREEDY, maxTokens);
-        engine.submit(request, event -> {
-            if (event instanceof GenerationEvent.Token token) answer.append(token.text());
-        }).finished().get(60, TimeUnit.SECONDS);
-        return answer.toString();
+        return GreedyAnswer.of(engine, List.of(conversation), maxTokens);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pocketllama.app;
 
+import dev.pocketllama.bot.testing.GreedyAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pocketllama.config.ConfigLoader;
 import dev.pocketllama.config.PocketLlamaConfig;
@@ -7,11 +8,7 @@ import dev.pocketllama.discord.fake.FakeDiscord;
 import dev.pocketllama.discord.fake.FakeUser;
 import dev.pocketllama.inference.api.ChatMessage;
 import dev.pocketllama.inference.api.Engine;
-import dev.pocketllama.inference.api.GenerationEvent;
-import dev.pocketllama.inference.api.GenerationRequest;
 import dev.pocketllama.inference.api.LoadProgressListener;
-import dev.pocketllama.inference.api.Prompt;
-import dev.pocketllama.inference.api.SamplingParams;
 import dev.pocketllama.telegram.FakeTelegram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,13 +72,7 @@ class BothPlatformsTest {
 
     /** The engine's own greedy answer to one user turn, asked directly. */
     private static String greedy(Engine engine, String text) throws Exception {
-        StringBuilder answer = new StringBuilder();
-        var request = new GenerationRequest("test:expectation", null, new Prompt.Chat(List.of(ChatMessage.user(text))),
-                SamplingParams.GREEDY, MAX_TOKENS);
-        engine.submit(request, event -> {
-            if (event instanceof GenerationEvent.Token token) answer.append(token.text());
-        }).finished().get(60, TimeUnit.SECONDS);
-        return answer.toString();
+        return GreedyAnswer.of(engine, List.of(ChatMessage.user(text)), MAX_TOKENS);
     }
 
     @Test
