@@ -7,7 +7,9 @@ import dev.pocketllama.inference.tensor.WeightMatrix;
 /**
  * The LLaMA forward pass over a batch of rows (tokens of one or several sequences), written as the math (see
  * llama2.c). Matrix products and attention run on the kernel pool; the rest is cheap and runs on the calling thread.
- * Every row's arithmetic is the same whatever else is in the batch, so batching never changes a token. Arithmetic follows llama.cpp's CPU backend
+ * A row's arithmetic does not depend on what else is in the batch, only on its size: from eight rows, products with
+ * 32-value-block weights add a row's blocks in another order (as llama.cpp's matrix-matrix kernels differ from its
+ * matrix-vector ones), which can part two near-tied tokens. Arithmetic follows llama.cpp's CPU backend
  * where it changes results: RMSNorm sums in double, queries, keys and values meet in F16, and the attention
  * softmax runs online with an F16 accumulator as in its flash-attention kernel.
  */

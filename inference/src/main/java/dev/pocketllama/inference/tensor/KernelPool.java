@@ -32,6 +32,8 @@ public final class KernelPool implements AutoCloseable {
     private final Worker[] workers;
     private final RowProducts rowProducts = new RowProducts();
     private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
+    private final InputColumns columns = new InputColumns();
+    private final RowsTimesColumns rowsTimesColumns = new RowsTimesColumns();
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -104,6 +106,17 @@ public final class KernelPool implements AutoCloseable {
             forRanges(m.rows(), rowsTimesInputs);
         } finally {
             rowsTimesInputs.set(null, null, null, 0);
+        }
+    }
+
+    /** The same as {@link #rowsTimesInputs}, through {@link Q8InputMatrix#rowsTimesColumns}: the inputs are laid out once, here. */
+    synchronized void rowsTimesColumns(Q8InputMatrix m, Activation[] x, float[][] out, int count) {
+        columns.fillQ8_0(x, count, m.columns());
+        rowsTimesColumns.set(m, columns, out);
+        try {
+            forRanges(m.rows(), rowsTimesColumns);
+        } finally {
+            rowsTimesColumns.set(null, null, null);
         }
     }
 
@@ -215,5 +228,21 @@ public final class KernelPool implements AutoCloseable {
 
         @Override
         public void run(int from, int to) { matrix.rowsTimesInputs(from, to, inputs, outs, count); }
+    }
+
+    /** The reusable task of {@link #rowsTimesColumns}. */
+    private static final class RowsTimesColumns implements RangeTask {
+        private Q8InputMatrix matrix;
+        private InputColumns inputs;
+        private float[][] outs;
+
+        void set(Q8InputMatrix matrix, InputColumns inputs, float[][] outs) {
+            this.matrix = matrix;
+            this.inputs = inputs;
+            this.outs = outs;
+        }
+
+        @Override
+        public void run(int from, int to) { matrix.rowsTimesColumns(from, to, inputs, outs); }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -80,6 +81,19 @@ final class Q4_0Matrix extends Q8InputMatrix {
         }
         xOut[row] = Vectors.sum(accX);
         yOut[row] = Vectors.sum(accY);
+    }
+
+    @Override
+    void unpackRow(int row, float[] values, int valuesAt, float[] scales, int scalesAt) {
+        long block = rowOffset(row);
+        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += blockBytes) {
+            scales[scalesAt + b] = Vectors.f16(data, block);
+            for (int c = 0; c < HALF; c += LANES) {
+                ByteVector packed = Vectors.bytes(data, block + 2 + c);
+                Vectors.bytesAsFloats(packed.and((byte) 0x0F), 8, values, at + c);
+                Vectors.bytesAsFloats(packed.lanewise(VectorOperators.LSHR, 4), 8, values, at + HALF + c);
+            }
+        }
     }
 
     @Override

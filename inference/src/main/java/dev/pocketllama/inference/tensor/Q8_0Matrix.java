@@ -72,6 +72,15 @@ final class Q8_0Matrix extends Q8InputMatrix {
     }
 
     @Override
+    void unpackRow(int row, float[] values, int valuesAt, float[] scales, int scalesAt) {
+        long block = rowOffset(row);
+        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += blockBytes) {
+            scales[scalesAt + b] = Vectors.f16(data, block);
+            for (int c = 0; c < BLOCK; c += LANES) Vectors.bytesAsFloats(Vectors.bytes(data, block + 2 + c), 0, values, at + c);
+        }
+    }
+
+    @Override
     int blockDotScalar(long block, short[] q, int at) {
         int dot = 0;
         for (int i = 0; i < BLOCK; i++) dot += data.get(ValueLayout.JAVA_BYTE, block + 2 + i) * q[at + i];

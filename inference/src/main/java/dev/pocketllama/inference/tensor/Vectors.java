@@ -74,6 +74,16 @@ final class Vectors {
                 .convertShape(VectorOperators.B2S, SHORTS_PER_INTS, 0);
     }
 
+    /** {@link #LANES} bytes as floats, each byte less {@code offset}, written to {@code out} from {@code at}. */
+    static void bytesAsFloats(ByteVector bytes, int offset, float[] out, int at) {
+        ((FloatVector) bytes.sub((byte) offset).convertShape(VectorOperators.B2F, FLOATS_PER_INTS, 0)).intoArray(out, at);
+    }
+
+    /** {@link #LANES} bytes at {@code offset}. */
+    static ByteVector bytes(MemorySegment data, long offset) {
+        return ByteVector.fromMemorySegment(BYTES_PER_INTS, data, offset, LE);
+    }
+
     /** {@link #LANES} input quants from {@code at}. */
     static ShortVector quants(short[] q, int at) {
         return ShortVector.fromArray(SHORTS_PER_INTS, q, at);

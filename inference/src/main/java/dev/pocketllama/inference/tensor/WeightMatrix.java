@@ -96,19 +96,24 @@ public abstract class WeightMatrix {
      * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
      * continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
      * every input through a row while the row is in its cache, so the weights are read from memory once per batch;
-     * each product is exactly {@link #dot}'s, so a batch gives the same numbers as one {@link #matvec} per input.
+     * each product is {@link #dot}'s (for large batches of some types, to rounding: see {@link Q8InputMatrix#COLUMN_MIN_INPUTS}).
      */
     public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+        checkInputs(x, count);
+        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+            rowsTimesInputs(0, rows, x, out, count);
+        } else {
+            pool.rowsTimesInputs(this, x, out, count);
+        }
+    }
+
+    /** Refuses inputs of the wrong length, and prepares each one's encoding. */
+    final void checkInputs(Activation[] x, int count) {
         for (int b = 0; b < count; b++) {
             if (x[b].length() != columns) {
                 throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
             prepare(x[b]);
-        }
-        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
-            rowsTimesInputs(0, rows, x, out, count);
-        } else {
-            pool.rowsTimesInputs(this, x, out, count);
         }
     }
 
