@@ -6,11 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * A batch of inputs' Q8_0 encodings turned on their side, for products whose vector lanes run over inputs: for each
- * group of {@link #WIDTH} inputs and each position {@code k}, the group's quants at {@code k} lie side by side as
- * floats, and so do each block's scales. One vector step then multiplies one weight with a whole group, so a weight
- * is unpacked once per batch instead of once per input. The quants are small integers, exact as floats. Reused from
- * product to product (it only grows), by one caller at a time.
+ * A batch of inputs' Q8_0 or Q8_K encodings turned on their side, for products whose vector lanes run over inputs:
+ * for each group of {@link #WIDTH} inputs and each position {@code k}, the group's quants at {@code k} lie side by
+ * side as floats, and so do each block's scales (and, for Q8_K, each 16-value group's quant sums). One vector step
+ * then multiplies one weight with a whole group. The quants are small integers, exact as floats. Reused from product
+ * to product (it only grows), by one caller at a time.
  */
 final class InputColumns {
     static final VectorSpecies<Float> SPECIES = Vectors.FLOATS_PER_INTS;
@@ -20,6 +20,8 @@ final class InputColumns {
     float[] quants = new float[0];
     /** {@code [group][block][WIDTH]}. */
     float[] scales = new float[0];
+    /** Q8_K only: {@code [group][16-value group][WIDTH]}. */
+    int[] groupSums = new int[0];
     int count;
     /** Groups of inputs, an even number: the kernels take two at a time (a padding group is all zeros). */
     int groups;
@@ -27,23 +29,39 @@ final class InputColumns {
     /** Lays out the Q8_0 encodings of {@code x[0 .. count)}, each of {@code columns} values; lanes past the last input are zero. */
     void fillQ8_0(Activation[] x, int count, int columns) {
         int blocks = columns / Q8InputMatrix.BLOCK;
+        size(count, columns, blocks, 0);
+        for (int n = 0; n < count; n++) put(n, x[n].q8_0Quants(), columns, x[n].q8_0Scales(), blocks);
+    }
+
+    /** The same for Q8_K encodings. */
+    void fillQ8_K(Activation[] x, int count, int columns) {
+        int blocks = columns / Q8_KInput.BLOCK;
+        int sums = columns / Q8_KInput.GROUP;
+        size(count, columns, blocks, sums);
+        for (int n = 0; n < count; n++) {
+            Q8_KInput in = x[n].q8_K();
+            put(n, in.quants, columns, in.scales, blocks);
+            for (int g = 0, at = n / WIDTH * sums * WIDTH + n % WIDTH; g < sums; g++, at += WIDTH) groupSums[at] = in.groupSums[g];
+        }
+    }
+
+    private void size(int count, int columns, int blocks, int sums) {
         this.count = count;
         this.groups = (count + 2 * WIDTH - 1) / (2 * WIDTH) * 2;
-        quants = grown(quants, groups * columns * WIDTH);
-        scales = grown(scales, groups * blocks * WIDTH);
+        if (quants.length < groups * columns * WIDTH) quants = new float[groups * columns * WIDTH];
+        if (scales.length < groups * blocks * WIDTH) scales = new float[groups * blocks * WIDTH];
+        if (groupSums.length < groups * sums * WIDTH) groupSums = new int[groups * sums * WIDTH];
         int full = count / WIDTH;
         Arrays.fill(quants, full * columns * WIDTH, groups * columns * WIDTH, 0f);
         Arrays.fill(scales, full * blocks * WIDTH, groups * blocks * WIDTH, 0f);
-        for (int n = 0; n < count; n++) {
-            short[] q = x[n].q8_0Quants();
-            float[] s = x[n].q8_0Scales();
-            int group = n / WIDTH;
-            int lane = n % WIDTH;
-            int at = group * columns * WIDTH + lane;
-            for (int k = 0; k < columns; k++, at += WIDTH) quants[at] = q[k];
-            at = group * blocks * WIDTH + lane;
-            for (int b = 0; b < blocks; b++, at += WIDTH) scales[at] = s[b];
-        }
+        Arrays.fill(groupSums, full * sums * WIDTH, groups * sums * WIDTH, 0);
+    }
+
+    private void put(int n, short[] q, int columns, float[] s, int blocks) {
+        int group = n / WIDTH;
+        int lane = n % WIDTH;
+        for (int k = 0, at = group * columns * WIDTH + lane; k < columns; k++, at += WIDTH) quants[at] = q[k];
+        for (int b = 0, at = group * blocks * WIDTH + lane; b < blocks; b++, at += WIDTH) scales[at] = s[b];
     }
 
     /**
@@ -54,9 +72,5 @@ final class InputColumns {
         first.intoArray(lanes, 0);
         second.intoArray(lanes, WIDTH);
         for (int lane = 0, n = g * WIDTH; lane < 2 * WIDTH && n < count; lane++, n++) out[n][row] = lanes[lane];
-    }
-
-    private static float[] grown(float[] array, int length) {
-        return array.length >= length ? array : new float[length];
     }
 }

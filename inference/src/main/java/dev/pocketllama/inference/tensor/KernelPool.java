@@ -109,12 +109,12 @@ public final class KernelPool implements AutoCloseable {
         }
     }
 
-    /** The same as {@link #rowsTimesInputs}, through {@link Q8InputMatrix#rowsTimesColumns}: the inputs are laid out once, here. */
-    synchronized void rowsTimesColumns(Q8InputMatrix m, Activation[] x, float[][] out, int count) {
-        columns.fillQ8_0(x, count, m.columns());
+    /** The same as {@link #rowsTimesInputs}, through a {@link ColumnKernel}: the inputs are laid out once, here. */
+    synchronized void rowsTimesColumns(ColumnKernel m, int rows, Activation[] x, float[][] out, int count) {
+        m.layOut(columns, x, count);
         rowsTimesColumns.set(m, columns, out);
         try {
-            forRanges(m.rows(), rowsTimesColumns);
+            forRanges(rows, rowsTimesColumns);
         } finally {
             rowsTimesColumns.set(null, null, null);
         }
@@ -232,11 +232,11 @@ public final class KernelPool implements AutoCloseable {
 
     /** The reusable task of {@link #rowsTimesColumns}. */
     private static final class RowsTimesColumns implements RangeTask {
-        private Q8InputMatrix matrix;
+        private ColumnKernel matrix;
         private InputColumns inputs;
         private float[][] outs;
 
-        void set(Q8InputMatrix matrix, InputColumns inputs, float[][] outs) {
+        void set(ColumnKernel matrix, InputColumns inputs, float[][] outs) {
             this.matrix = matrix;
             this.inputs = inputs;
             this.outs = outs;

@@ -1,6 +1,7 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -95,6 +96,28 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
                     - Vectors.f16(data, block + 2) * in.scales[b] * minSum;
         }
         return sum;
+    }
+
+    @Override
+    void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
+                   float[] d, float[] dmin, int[] mins, int blocksAt) {
+        long block = rowOffset(row);
+        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
+            d[blocksAt + b] = Vectors.f16(data, block);
+            dmin[blocksAt + b] = Vectors.f16(data, block + 2);
+            for (int j = 0; j < 8; j++) {
+                groupScales[groupsAt + 16 * b + 2 * j] = scale(data, block, j);
+                groupScales[groupsAt + 16 * b + 2 * j + 1] = scale(data, block, j);
+                mins[(blocksAt + b) * 8 + j] = min(data, block, j);
+            }
+            for (int j = 0; j < 4; j++) {
+                for (int c = 0; c < SUB; c += LANES) {
+                    ByteVector nibbles = Vectors.bytes(data, block + QS + SUB * j + c);
+                    Vectors.bytesAsFloats(nibbles.and((byte) 0x0F), 0, values, at + 64 * j + c);
+                    Vectors.bytesAsFloats(nibbles.lanewise(VectorOperators.LSHR, 4), 0, values, at + 64 * j + SUB + c);
+                }
+            }
+        }
     }
 
     /** Byte {@code j} of {@code packed}. */

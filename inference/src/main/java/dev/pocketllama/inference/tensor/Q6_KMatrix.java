@@ -1,6 +1,7 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -98,6 +99,33 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
             sumi += scale(block, g) * dot;
         }
         return Vectors.f16(data, block + D) * x.scales[b] * sumi;
+    }
+
+    @Override
+    void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
+                   float[] d, float[] dmin, int[] mins, int blocksAt) {
+        long block = rowOffset(row);
+        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
+            d[blocksAt + b] = Vectors.f16(data, block + D);
+            dmin[blocksAt + b] = 0;
+            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = 0;
+            for (int grp = 0; grp < BLOCK / GROUP; grp++) groupScales[groupsAt + 16 * b + grp] = scale(block, grp);
+            for (int half = 0; half < 2; half++) {
+                for (int l = 0; l < 32; l += LANES) {
+                    ByteVector first = Vectors.bytes(data, block + 64L * half + l);
+                    ByteVector second = Vectors.bytes(data, block + 64L * half + 32 + l);
+                    ByteVector bits = Vectors.bytes(data, block + QH + 32L * half + l);
+                    int to = at + 128 * half + l;
+                    Vectors.bytesAsFloats(first.and((byte) 0x0F).or(bits.and((byte) 3).lanewise(VectorOperators.LSHL, 4)), 32, values, to);
+                    Vectors.bytesAsFloats(second.and((byte) 0x0F).or(bits.lanewise(VectorOperators.LSHR, 2).and((byte) 3)
+                            .lanewise(VectorOperators.LSHL, 4)), 32, values, to + 32);
+                    Vectors.bytesAsFloats(first.lanewise(VectorOperators.LSHR, 4).or(bits.lanewise(VectorOperators.LSHR, 4)
+                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)), 32, values, to + 64);
+                    Vectors.bytesAsFloats(second.lanewise(VectorOperators.LSHR, 4).or(bits.lanewise(VectorOperators.LSHR, 6)
+                            .lanewise(VectorOperators.LSHL, 4)), 32, values, to + 96);
+                }
+            }
+        }
     }
 
     /** Unsigned 6-bit quant of value {@code i} (0..255). */

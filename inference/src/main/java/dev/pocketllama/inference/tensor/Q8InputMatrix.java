@@ -13,7 +13,7 @@ import static dev.pocketllama.inference.tensor.InputColumns.WIDTH;
  * Q5_0): per block an integer dot product of the quants, times both scales. Each subclass writes its whole row loop
  * (so the JIT sees one monomorphic kernel per type) and a per-block scalar twin.
  */
-abstract class Q8InputMatrix extends WeightMatrix {
+abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
     static final int BLOCK = 32;
     private final GgmlType type;
     final int blockBytes;
@@ -27,22 +27,8 @@ abstract class Q8InputMatrix extends WeightMatrix {
     @Override
     public final GgmlType type() { return type; }
 
-    /**
-     * From this many inputs, a batch goes through {@link #rowsTimesColumns}, whose vector lanes run over inputs (with
-     * fewer, most lanes would idle). It adds a row's blocks in another order than {@link #dot}, so a token's products
-     * in such a batch agree with its single products to float rounding, not bit for bit.
-     */
-    static final int COLUMN_MIN_INPUTS = 8;
-
     @Override
-    public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
-        if (count < COLUMN_MIN_INPUTS) {
-            super.matmul(x, out, count, pool);
-            return;
-        }
-        checkInputs(x, count);
-        pool.rowsTimesColumns(this, x, out, count);
-    }
+    public final void layOut(InputColumns columns, Activation[] x, int count) { columns.fillQ8_0(x, count, this.columns); }
 
     /** Per-thread scratch of {@link #rowsTimesColumns}: four unpacked rows, their block scales, one pass's sums. */
     private static final ThreadLocal<float[][]> COLUMN_SCRATCH =
@@ -57,7 +43,8 @@ abstract class Q8InputMatrix extends WeightMatrix {
      * the dot of the integers is exact in floats (|32 * 128 * 127| < 2^24), then added with the block's two scales:
      * {@link #dotScalar} for each row and input. A pair of groups stays in the cache while all rows pass over it.
      */
-    final void rowsTimesColumns(int from, int to, InputColumns in, float[][] out) {
+    @Override
+    public final void rowsTimesColumns(int from, int to, InputColumns in, float[][] out) {
         int blocks = columns / BLOCK;
         float[][] scratch = COLUMN_SCRATCH.get();
         if (scratch[0].length < ROWS_PER_PASS * columns || scratch[1].length < ROWS_PER_PASS * blocks) {

@@ -1,8 +1,16 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+import static dev.pocketllama.inference.tensor.InputColumns.SPECIES;
+import static dev.pocketllama.inference.tensor.InputColumns.WIDTH;
+import static dev.pocketllama.inference.tensor.Vectors.INTS;
 
 /**
  * Weights in 256-value super-blocks that multiply with the input's Q8_K blocks (Q4_K, Q6_K), as llama.cpp's CPU
@@ -10,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * its own row loop, so no call site sees both types (two kernels inlined into one method exceed C2's inlining budget,
  * and a vector operation left out falls back to boxed vectors, ten times slower).
  */
-abstract class Q8_KInputMatrix extends WeightMatrix {
+abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     static final int BLOCK = Q8_KInput.BLOCK;
     private final GgmlType type;
 
@@ -24,6 +32,151 @@ abstract class Q8_KInputMatrix extends WeightMatrix {
 
     @Override
     protected final void prepare(Activation x) { x.q8_K(); }
+
+    @Override
+    public final void layOut(InputColumns columns, Activation[] x, int count) { columns.fillQ8_K(x, count, this.columns); }
+
+    /**
+     * Writes row {@code row} as integers without scales: its values (Q4_K's nibbles, Q6_K's quants less 32) from
+     * {@code values[valuesAt]}, each 16-value group's integer scale from {@code groupScales[groupsAt]}, and per
+     * super-block from {@code blocksAt}: {@code d}, {@code dmin} and eight mins (both zero for Q6_K).
+     */
+    abstract void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
+                            float[] d, float[] dmin, int[] mins, int blocksAt);
+
+    /** Per-thread scratch of {@link #rowsTimesColumns}: four unpacked rows, one pass's sums. */
+    private static final class ColumnScratch {
+        float[] values = new float[0];
+        int[] groupScales = new int[0];
+        float[] d = new float[0];
+        float[] dmin = new float[0];
+        int[] mins = new int[0];
+        final float[] sums = new float[8 * WIDTH];
+        final float[] lanes = new float[2 * WIDTH];
+
+        ColumnScratch sized(int columns) {
+            if (values.length < ROWS_PER_PASS * columns) {
+                values = new float[ROWS_PER_PASS * columns];
+                groupScales = new int[ROWS_PER_PASS * columns / Q8_KInput.GROUP];
+                d = new float[ROWS_PER_PASS * columns / BLOCK];
+                dmin = new float[ROWS_PER_PASS * columns / BLOCK];
+                mins = new int[ROWS_PER_PASS * columns / BLOCK * 8];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<ColumnScratch> COLUMN_SCRATCH = ThreadLocal.withInitial(ColumnScratch::new);
+    private static final int ROWS_PER_PASS = 4;
+
+    /**
+     * Rows {@code [from, to)} times every input of {@code in}, four rows and two groups of inputs per pass, as
+     * {@link Q8InputMatrix#rowsTimesColumns} does. Per 16-value group the dot of the integers is exact in floats, then
+     * converted to ints and multiplied by the group's scale, so each super-block's integer sums, and from them every
+     * product, are bit for bit {@link #dot}'s.
+     */
+    @Override
+    public final void rowsTimesColumns(int from, int to, InputColumns in, float[][] out) {
+        int blocks = columns / BLOCK;
+        ColumnScratch s = COLUMN_SCRATCH.get().sized(columns);
+        for (int r = from; r < to; r += ROWS_PER_PASS) {
+            // a last pass of fewer rows repeats the last row and drops its results
+            for (int i = 0; i < ROWS_PER_PASS; i++) {
+                unpackRow(Math.min(r + i, to - 1), s.values, i * columns, s.groupScales, i * columns / Q8_KInput.GROUP,
+                        s.d, s.dmin, s.mins, i * blocks);
+            }
+            for (int g = 0; g < in.groups; g += 2) fourRowsTimesTwoGroups(s, blocks, in, g, r, Math.min(ROWS_PER_PASS, to - r), out);
+        }
+    }
+
+    /** One pass of {@link #rowsTimesColumns}: 8 integer sums and 8 group dots of 16 inputs in registers, its own method so the JIT keeps them there. */
+    private void fourRowsTimesTwoGroups(ColumnScratch s, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
+        float[] xq = in.quants;
+        float[] w = s.values;
+        int[] sc = s.groupScales;
+        int groups = columns / Q8_KInput.GROUP;
+        int x0At = g * columns * WIDTH;
+        int x1At = x0At + columns * WIDTH;
+        float[] sums = s.sums;
+        Arrays.fill(sums, 0f);
+        for (int b = 0; b < blocks; b++) {
+            IntVector i00 = IntVector.zero(INTS), i01 = i00, i10 = i00, i11 = i00, i20 = i00, i21 = i00, i30 = i00, i31 = i00;
+            for (int grp = b * (BLOCK / Q8_KInput.GROUP); grp < (b + 1) * (BLOCK / Q8_KInput.GROUP); grp++) {
+                FloatVector t00 = FloatVector.zero(SPECIES), t01 = t00, t10 = t00, t11 = t00, t20 = t00, t21 = t00, t30 = t00, t31 = t00;
+                for (int k = grp * Q8_KInput.GROUP; k < (grp + 1) * Q8_KInput.GROUP; k++) {
+                    FloatVector x0 = FloatVector.fromArray(SPECIES, xq, x0At + k * WIDTH);
+                    FloatVector x1 = FloatVector.fromArray(SPECIES, xq, x1At + k * WIDTH);
+                    FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]);
+                    FloatVector w1 = FloatVector.broadcast(SPECIES, w[columns + k]);
+                    FloatVector w2 = FloatVector.broadcast(SPECIES, w[2 * columns + k]);
+                    FloatVector w3 = FloatVector.broadcast(SPECIES, w[3 * columns + k]);
+                    t00 = x0.fma(w0, t00);
+                    t01 = x1.fma(w0, t01);
+                    t10 = x0.fma(w1, t10);
+                    t11 = x1.fma(w1, t11);
+                    t20 = x0.fma(w2, t20);
+                    t21 = x1.fma(w2, t21);
+                    t30 = x0.fma(w3, t30);
+                    t31 = x1.fma(w3, t31);
+                }
+                int c0 = sc[grp];
+                int c1 = sc[groups + grp];
+                int c2 = sc[2 * groups + grp];
+                int c3 = sc[3 * groups + grp];
+                i00 = i00.add(ints(t00).mul(c0));
+                i01 = i01.add(ints(t01).mul(c0));
+                i10 = i10.add(ints(t10).mul(c1));
+                i11 = i11.add(ints(t11).mul(c1));
+                i20 = i20.add(ints(t20).mul(c2));
+                i21 = i21.add(ints(t21).mul(c2));
+                i30 = i30.add(ints(t30).mul(c3));
+                i31 = i31.add(ints(t31).mul(c3));
+            }
+            addBlock(s, 0, in, g, b, i00, i01, blocks);
+            addBlock(s, 1, in, g, b, i10, i11, blocks);
+            addBlock(s, 2, in, g, b, i20, i21, blocks);
+            addBlock(s, 3, in, g, b, i30, i31, blocks);
+        }
+        for (int i = 0; i < rows; i++) {
+            in.write(FloatVector.fromArray(SPECIES, sums, 2 * i * WIDTH), FloatVector.fromArray(SPECIES, sums, (2 * i + 1) * WIDTH),
+                    s.lanes, row + i, g, out);
+        }
+    }
+
+    /**
+     * Adds super-block {@code b} of unpacked row {@code i} to its sums for both groups of inputs, as {@link #dot}
+     * does: {@code d * scale * sumi - dmin * scale * (mins times the group sums)}.
+     */
+    private static void addBlock(ColumnScratch s, int i, InputColumns in, int g, int b, IntVector sumi0, IntVector sumi1, int blocks) {
+        int at = i * blocks + b;
+        int perBlock = BLOCK / Q8_KInput.GROUP;
+        IntVector m0 = IntVector.zero(INTS);
+        IntVector m1 = m0;
+        int gs0 = (g * blocks + b) * perBlock * WIDTH;
+        int gs1 = gs0 + blocks * perBlock * WIDTH;
+        for (int j = 0; j < 8; j++) {
+            int min = s.mins[at * 8 + j];
+            m0 = m0.add(IntVector.fromArray(INTS, in.groupSums, gs0 + 2 * j * WIDTH)
+                    .add(IntVector.fromArray(INTS, in.groupSums, gs0 + (2 * j + 1) * WIDTH)).mul(min));
+            m1 = m1.add(IntVector.fromArray(INTS, in.groupSums, gs1 + 2 * j * WIDTH)
+                    .add(IntVector.fromArray(INTS, in.groupSums, gs1 + (2 * j + 1) * WIDTH)).mul(min));
+        }
+        FloatVector x0 = FloatVector.fromArray(SPECIES, in.scales, (g * blocks + b) * WIDTH);
+        FloatVector x1 = FloatVector.fromArray(SPECIES, in.scales, ((g + 1) * blocks + b) * WIDTH);
+        float d = s.d[at];
+        float dmin = s.dmin[at];
+        addInto(s.sums, 2 * i, x0.mul(d).mul(floats(sumi0)).sub(x0.mul(dmin).mul(floats(m0))));
+        addInto(s.sums, 2 * i + 1, x1.mul(d).mul(floats(sumi1)).sub(x1.mul(dmin).mul(floats(m1))));
+    }
+
+    private static void addInto(float[] sums, int index, FloatVector term) {
+        FloatVector.fromArray(SPECIES, sums, index * WIDTH).add(term).intoArray(sums, index * WIDTH);
+    }
+
+    private static IntVector ints(FloatVector integers) { return (IntVector) integers.convert(VectorOperators.F2I, 0); }
+
+    private static FloatVector floats(IntVector v) { return (FloatVector) v.convert(VectorOperators.I2F, 0); }
+
 
     /** The same, one value at a time. */
     abstract float blockDotScalar(long block, Q8_KInput x, int b);

@@ -96,11 +96,13 @@ public abstract class WeightMatrix {
      * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
      * continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
      * every input through a row while the row is in its cache, so the weights are read from memory once per batch;
-     * each product is {@link #dot}'s (for large batches of some types, to rounding: see {@link Q8InputMatrix#COLUMN_MIN_INPUTS}).
+     * each product is {@link #dot}'s (for large batches of some types, to rounding: see {@link ColumnKernel#MIN_INPUTS}).
      */
-    public void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
+    public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
         checkInputs(x, count);
-        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+        if (this instanceof ColumnKernel kernel && count >= ColumnKernel.MIN_INPUTS) {
+            pool.rowsTimesColumns(kernel, rows, x, out, count);
+        } else if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
             rowsTimesInputs(0, rows, x, out, count);
         } else {
             pool.rowsTimesInputs(this, x, out, count);

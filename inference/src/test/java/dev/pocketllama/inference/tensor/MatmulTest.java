@@ -54,7 +54,7 @@ class MatmulTest {
             m.matvec(xs[t], expected, pool);
             for (int r = 0; r < rows; r++) {
                 String where = type + " token " + t + " row " + r;
-                if (m instanceof Q8InputMatrix q && tokens >= Q8InputMatrix.COLUMN_MIN_INPUTS) {
+                if (m instanceof Q8InputMatrix q && tokens >= ColumnKernel.MIN_INPUTS) {
                     assertEquals(q.dotScalar(r, xs[t]), outs[t][r], where);
                     assertEquals(expected[r], outs[t][r], 1e-5f * (1 + Math.abs(expected[r])), where);
                 } else {
