@@ -1,6 +1,5 @@
 package dev.pocketllama.inference.tensor;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -65,12 +64,10 @@ final class InputColumns {
     }
 
     /**
-     * Writes a row's sums for groups {@code g} and {@code g + 1} into {@code out[input][row]}, for the inputs that
-     * exist, through {@code lanes} (2 * WIDTH floats).
+     * Writes a row's sums for groups {@code g} and {@code g + 1}, {@code 2 * WIDTH} floats from {@code sums[at]}, into
+     * {@code out[input][row]} for the inputs that exist.
      */
-    void write(FloatVector first, FloatVector second, float[] lanes, int row, int g, float[][] out) {
-        first.intoArray(lanes, 0);
-        second.intoArray(lanes, WIDTH);
-        for (int lane = 0, n = g * WIDTH; lane < 2 * WIDTH && n < count; lane++, n++) out[n][row] = lanes[lane];
+    void write(float[] sums, int at, int row, int g, float[][] out) {
+        for (int lane = 0, n = g * WIDTH; lane < 2 * WIDTH && n < count; lane++, n++) out[n][row] = sums[at + lane];
     }
 }

@@ -1,7 +1,6 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -99,22 +98,20 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
     }
 
     @Override
-    void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
-                   float[] d, float[] dmin, int[] mins, int blocksAt) {
+    void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt) {
         long block = rowOffset(row);
         for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
             d[blocksAt + b] = Vectors.f16(data, block);
             dmin[blocksAt + b] = Vectors.f16(data, block + 2);
-            for (int j = 0; j < 8; j++) {
-                groupScales[groupsAt + 16 * b + 2 * j] = scale(data, block, j);
-                groupScales[groupsAt + 16 * b + 2 * j + 1] = scale(data, block, j);
-                mins[(blocksAt + b) * 8 + j] = min(data, block, j);
-            }
+            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = min(data, block, j);
             for (int j = 0; j < 4; j++) {
+                int low = scale(data, block, 2 * j);
+                int high = scale(data, block, 2 * j + 1);
                 for (int c = 0; c < SUB; c += LANES) {
-                    ByteVector nibbles = Vectors.bytes(data, block + QS + SUB * j + c);
-                    Vectors.bytesAsFloats(nibbles.and((byte) 0x0F), 0, values, at + 64 * j + c);
-                    Vectors.bytesAsFloats(nibbles.lanewise(VectorOperators.LSHR, 4), 0, values, at + 64 * j + SUB + c);
+                    ShortVector nibbles = bytesAsShorts(data, block + QS + SUB * j + c);
+                    Vectors.shortsAsFloats(nibbles.and((short) 0x0F).mul((short) low), values, at + 64 * j + c);
+                    Vectors.shortsAsFloats(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul((short) high),
+                            values, at + 64 * j + SUB + c);
                 }
             }
         }

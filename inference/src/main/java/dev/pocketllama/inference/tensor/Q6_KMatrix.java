@@ -1,7 +1,7 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -102,30 +102,39 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
     }
 
     @Override
-    void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
-                   float[] d, float[] dmin, int[] mins, int blocksAt) {
+    void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt) {
         long block = rowOffset(row);
         for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
             d[blocksAt + b] = Vectors.f16(data, block + D);
             dmin[blocksAt + b] = 0;
             for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = 0;
-            for (int grp = 0; grp < BLOCK / GROUP; grp++) groupScales[groupsAt + 16 * b + grp] = scale(block, grp);
             for (int half = 0; half < 2; half++) {
                 for (int l = 0; l < 32; l += LANES) {
-                    ByteVector first = Vectors.bytes(data, block + 64L * half + l);
-                    ByteVector second = Vectors.bytes(data, block + 64L * half + 32 + l);
-                    ByteVector bits = Vectors.bytes(data, block + QH + 32L * half + l);
+                    long ql = block + 64L * half + l;
+                    long qh = block + QH + 32L * half + l;
                     int to = at + 128 * half + l;
-                    Vectors.bytesAsFloats(first.and((byte) 0x0F).or(bits.and((byte) 3).lanewise(VectorOperators.LSHL, 4)), 32, values, to);
-                    Vectors.bytesAsFloats(second.and((byte) 0x0F).or(bits.lanewise(VectorOperators.LSHR, 2).and((byte) 3)
-                            .lanewise(VectorOperators.LSHL, 4)), 32, values, to + 32);
-                    Vectors.bytesAsFloats(first.lanewise(VectorOperators.LSHR, 4).or(bits.lanewise(VectorOperators.LSHR, 4)
-                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)), 32, values, to + 64);
-                    Vectors.bytesAsFloats(second.lanewise(VectorOperators.LSHR, 4).or(bits.lanewise(VectorOperators.LSHR, 6)
-                            .lanewise(VectorOperators.LSHL, 4)), 32, values, to + 96);
+                    // values l.., l+32.., l+64.., l+96.. of the half: groups 8 * half + (l + 32 * k) / 16
+                    int group = 8 * half + l / GROUP;
+                    sixBits(ql, 0, qh, 0, scale(block, group), values, to);
+                    sixBits(ql + 32, 0, qh, 2, scale(block, group + 2), values, to + 32);
+                    sixBits(ql, 4, qh, 4, scale(block, group + 4), values, to + 64);
+                    sixBits(ql + 32, 4, qh, 6, scale(block, group + 6), values, to + 96);
                 }
             }
         }
+    }
+
+    /**
+     * The nibbles at {@code ql} (shifted down by {@code nibble}) with bits {@code bit, bit + 1} of the bytes at
+     * {@code qh} on top, less 32, times {@code scale}, as floats into {@code values} (loads here, not vectors as
+     * arguments, which the JIT would box if it did not inline this).
+     */
+    private void sixBits(long ql, int nibble, long qh, int bit, int scale, float[] values, int at) {
+        ShortVector nibbles = bytesAsShorts(data, ql).lanewise(VectorOperators.ASHR, nibble).and((short) 0x0F);
+        ShortVector quants = nibbles.or(bytesAsShorts(data, qh).lanewise(VectorOperators.ASHR, bit).and((short) 3)
+                .lanewise(VectorOperators.LSHL, 4));
+        ((FloatVector) quants.sub((short) 32).mul((short) scale).convertShape(VectorOperators.S2F, Vectors.FLOATS_PER_INTS, 0))
+                .intoArray(values, at);
     }
 
     /** Unsigned 6-bit quant of value {@code i} (0..255). */

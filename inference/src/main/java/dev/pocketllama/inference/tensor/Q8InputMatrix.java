@@ -32,7 +32,7 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
 
     /** Per-thread scratch of {@link #rowsTimesColumns}: four unpacked rows, their block scales, one pass's sums. */
     private static final ThreadLocal<float[][]> COLUMN_SCRATCH =
-            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[2 * WIDTH]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[8 * WIDTH]});
 
     static final int ROWS_PER_PASS = 4;
 
@@ -61,7 +61,7 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
     }
 
     /** One pass of {@link #rowsTimesColumns}: 8 sums and 8 block dots of 16 inputs in registers, its own method so the JIT keeps them there. */
-    private void fourRowsTimesTwoGroups(float[] w, float[] d, float[] lanes, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
+    private void fourRowsTimesTwoGroups(float[] w, float[] d, float[] sums, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
         float[] xq = in.quants;
         float[] xs = in.scales;
         int x0At = g * columns * WIDTH;
@@ -102,10 +102,15 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
             a30 = t30.fma(s0.mul(d3), a30);
             a31 = t31.fma(s1.mul(d3), a31);
         }
-        in.write(a00, a01, lanes, row, g, out);
-        if (rows > 1) in.write(a10, a11, lanes, row + 1, g, out);
-        if (rows > 2) in.write(a20, a21, lanes, row + 2, g, out);
-        if (rows > 3) in.write(a30, a31, lanes, row + 3, g, out);
+        a00.intoArray(sums, 0);
+        a01.intoArray(sums, WIDTH);
+        a10.intoArray(sums, 2 * WIDTH);
+        a11.intoArray(sums, 3 * WIDTH);
+        a20.intoArray(sums, 4 * WIDTH);
+        a21.intoArray(sums, 5 * WIDTH);
+        a30.intoArray(sums, 6 * WIDTH);
+        a31.intoArray(sums, 7 * WIDTH);
+        for (int i = 0; i < rows; i++) in.write(sums, 2 * i * WIDTH, row + i, g, out);
     }
 
     /**

@@ -37,27 +37,24 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     public final void layOut(InputColumns columns, Activation[] x, int count) { columns.fillQ8_K(x, count, this.columns); }
 
     /**
-     * Writes row {@code row} as integers without scales: its values (Q4_K's nibbles, Q6_K's quants less 32) from
-     * {@code values[valuesAt]}, each 16-value group's integer scale from {@code groupScales[groupsAt]}, and per
-     * super-block from {@code blocksAt}: {@code d}, {@code dmin} and eight mins (both zero for Q6_K).
+     * Writes row {@code row} as integers: from {@code values[valuesAt]} each value times its integer group scale
+     * (Q4_K's nibbles, Q6_K's quants less 32, at most 4096 in magnitude), and per super-block from {@code blocksAt}
+     * {@code d}, {@code dmin} and eight mins (both zero for Q6_K).
      */
-    abstract void unpackRow(int row, float[] values, int valuesAt, int[] groupScales, int groupsAt,
-                            float[] d, float[] dmin, int[] mins, int blocksAt);
+    abstract void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt);
 
     /** Per-thread scratch of {@link #rowsTimesColumns}: four unpacked rows, one pass's sums. */
     private static final class ColumnScratch {
         float[] values = new float[0];
-        int[] groupScales = new int[0];
         float[] d = new float[0];
         float[] dmin = new float[0];
         int[] mins = new int[0];
         final float[] sums = new float[8 * WIDTH];
-        final float[] lanes = new float[2 * WIDTH];
+        final int[] sumi = new int[8 * WIDTH];
 
         ColumnScratch sized(int columns) {
             if (values.length < ROWS_PER_PASS * columns) {
                 values = new float[ROWS_PER_PASS * columns];
-                groupScales = new int[ROWS_PER_PASS * columns / Q8_KInput.GROUP];
                 d = new float[ROWS_PER_PASS * columns / BLOCK];
                 dmin = new float[ROWS_PER_PASS * columns / BLOCK];
                 mins = new int[ROWS_PER_PASS * columns / BLOCK * 8];
@@ -68,12 +65,15 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
 
     private static final ThreadLocal<ColumnScratch> COLUMN_SCRATCH = ThreadLocal.withInitial(ColumnScratch::new);
     private static final int ROWS_PER_PASS = 4;
+    /** Values per exact float sum of {@link #rowsTimesColumns}, and such sums per super-block. */
+    private static final int SUB = 32;
+    private static final int SUBS = BLOCK / SUB;
 
     /**
      * Rows {@code [from, to)} times every input of {@code in}, four rows and two groups of inputs per pass, as
-     * {@link Q8InputMatrix#rowsTimesColumns} does. Per 16-value group the dot of the integers is exact in floats, then
-     * converted to ints and multiplied by the group's scale, so each super-block's integer sums, and from them every
-     * product, are bit for bit {@link #dot}'s.
+     * {@link Q8InputMatrix#rowsTimesColumns} does. Per 32 values the dot of the scaled integers is exact in floats
+     * (4096 * 127 * 32 < 2^24), then added in ints, so each super-block's integer sums, and from them every product,
+     * are bit for bit {@link #dot}'s.
      */
     @Override
     public final void rowsTimesColumns(int from, int to, InputColumns in, float[][] out) {
@@ -82,28 +82,25 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
         for (int r = from; r < to; r += ROWS_PER_PASS) {
             // a last pass of fewer rows repeats the last row and drops its results
             for (int i = 0; i < ROWS_PER_PASS; i++) {
-                unpackRow(Math.min(r + i, to - 1), s.values, i * columns, s.groupScales, i * columns / Q8_KInput.GROUP,
-                        s.d, s.dmin, s.mins, i * blocks);
+                unpackRow(Math.min(r + i, to - 1), s.values, i * columns, s.d, s.dmin, s.mins, i * blocks);
             }
             for (int g = 0; g < in.groups; g += 2) fourRowsTimesTwoGroups(s, blocks, in, g, r, Math.min(ROWS_PER_PASS, to - r), out);
         }
     }
 
-    /** One pass of {@link #rowsTimesColumns}: 8 integer sums and 8 group dots of 16 inputs in registers, its own method so the JIT keeps them there. */
+    /** One pass of {@link #rowsTimesColumns}: 8 integer sums and 8 float dots of 16 inputs in registers, its own method so the JIT keeps them there. */
     private void fourRowsTimesTwoGroups(ColumnScratch s, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
         float[] xq = in.quants;
         float[] w = s.values;
-        int[] sc = s.groupScales;
-        int groups = columns / Q8_KInput.GROUP;
         int x0At = g * columns * WIDTH;
         int x1At = x0At + columns * WIDTH;
         float[] sums = s.sums;
         Arrays.fill(sums, 0f);
         for (int b = 0; b < blocks; b++) {
             IntVector i00 = IntVector.zero(INTS), i01 = i00, i10 = i00, i11 = i00, i20 = i00, i21 = i00, i30 = i00, i31 = i00;
-            for (int grp = b * (BLOCK / Q8_KInput.GROUP); grp < (b + 1) * (BLOCK / Q8_KInput.GROUP); grp++) {
+            for (int sub = b * SUBS; sub < (b + 1) * SUBS; sub++) {
                 FloatVector t00 = FloatVector.zero(SPECIES), t01 = t00, t10 = t00, t11 = t00, t20 = t00, t21 = t00, t30 = t00, t31 = t00;
-                for (int k = grp * Q8_KInput.GROUP; k < (grp + 1) * Q8_KInput.GROUP; k++) {
+                for (int k = sub * SUB; k < (sub + 1) * SUB; k++) {
                     FloatVector x0 = FloatVector.fromArray(SPECIES, xq, x0At + k * WIDTH);
                     FloatVector x1 = FloatVector.fromArray(SPECIES, xq, x1At + k * WIDTH);
                     FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]);
@@ -119,35 +116,38 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
                     t30 = x0.fma(w3, t30);
                     t31 = x1.fma(w3, t31);
                 }
-                int c0 = sc[grp];
-                int c1 = sc[groups + grp];
-                int c2 = sc[2 * groups + grp];
-                int c3 = sc[3 * groups + grp];
-                i00 = i00.add(ints(t00).mul(c0));
-                i01 = i01.add(ints(t01).mul(c0));
-                i10 = i10.add(ints(t10).mul(c1));
-                i11 = i11.add(ints(t11).mul(c1));
-                i20 = i20.add(ints(t20).mul(c2));
-                i21 = i21.add(ints(t21).mul(c2));
-                i30 = i30.add(ints(t30).mul(c3));
-                i31 = i31.add(ints(t31).mul(c3));
+                i00 = i00.add(ints(t00));
+                i01 = i01.add(ints(t01));
+                i10 = i10.add(ints(t10));
+                i11 = i11.add(ints(t11));
+                i20 = i20.add(ints(t20));
+                i21 = i21.add(ints(t21));
+                i30 = i30.add(ints(t30));
+                i31 = i31.add(ints(t31));
             }
-            addBlock(s, 0, in, g, b, i00, i01, blocks);
-            addBlock(s, 1, in, g, b, i10, i11, blocks);
-            addBlock(s, 2, in, g, b, i20, i21, blocks);
-            addBlock(s, 3, in, g, b, i30, i31, blocks);
+            // through memory: vectors passed to a call the JIT does not inline would be boxed
+            int[] sumi = s.sumi;
+            i00.intoArray(sumi, 0);
+            i01.intoArray(sumi, WIDTH);
+            i10.intoArray(sumi, 2 * WIDTH);
+            i11.intoArray(sumi, 3 * WIDTH);
+            i20.intoArray(sumi, 4 * WIDTH);
+            i21.intoArray(sumi, 5 * WIDTH);
+            i30.intoArray(sumi, 6 * WIDTH);
+            i31.intoArray(sumi, 7 * WIDTH);
+            for (int i = 0; i < ROWS_PER_PASS; i++) addBlock(s, i, in, g, b, blocks);
         }
-        for (int i = 0; i < rows; i++) {
-            in.write(FloatVector.fromArray(SPECIES, sums, 2 * i * WIDTH), FloatVector.fromArray(SPECIES, sums, (2 * i + 1) * WIDTH),
-                    s.lanes, row + i, g, out);
-        }
+        for (int i = 0; i < rows; i++) in.write(sums, 2 * i * WIDTH, row + i, g, out);
     }
 
     /**
-     * Adds super-block {@code b} of unpacked row {@code i} to its sums for both groups of inputs, as {@link #dot}
+     * Adds super-block {@code b} of unpacked row {@code i} (its integer sums in {@code s.sumi}) to its sums for both
+     * groups of inputs, as {@link #dot}
      * does: {@code d * scale * sumi - dmin * scale * (mins times the group sums)}.
      */
-    private static void addBlock(ColumnScratch s, int i, InputColumns in, int g, int b, IntVector sumi0, IntVector sumi1, int blocks) {
+    private static void addBlock(ColumnScratch s, int i, InputColumns in, int g, int b, int blocks) {
+        IntVector sumi0 = IntVector.fromArray(INTS, s.sumi, 2 * i * WIDTH);
+        IntVector sumi1 = IntVector.fromArray(INTS, s.sumi, (2 * i + 1) * WIDTH);
         int at = i * blocks + b;
         int perBlock = BLOCK / Q8_KInput.GROUP;
         IntVector m0 = IntVector.zero(INTS);

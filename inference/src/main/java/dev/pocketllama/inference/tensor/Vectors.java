@@ -79,6 +79,11 @@ final class Vectors {
         ((FloatVector) bytes.sub((byte) offset).convertShape(VectorOperators.B2F, FLOATS_PER_INTS, 0)).intoArray(out, at);
     }
 
+    /** {@link #LANES} shorts as floats, written to {@code out} from {@code at}. */
+    static void shortsAsFloats(ShortVector shorts, float[] out, int at) {
+        ((FloatVector) shorts.convertShape(VectorOperators.S2F, FLOATS_PER_INTS, 0)).intoArray(out, at);
+    }
+
     /** {@link #LANES} bytes at {@code offset}. */
     static ByteVector bytes(MemorySegment data, long offset) {
         return ByteVector.fromMemorySegment(BYTES_PER_INTS, data, offset, LE);
