@@ -36,55 +36,45 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
     private int scale(long block, int group) { return data.get(ValueLayout.JAVA_BYTE, block + SCALES + group); }
 
     /**
-     * Each half of the super-block is two {@link #quarterDot}s; the -32 offset comes once per group, from the input's
-     * group sums, with the half's eight scales read as one long.
+     * Per super-block, its four quarters (two per half) in one loop: value l, l+32, l+64, l+96 of a half take the low
+     * nibble of ql[l], of ql[l+32], the high nibble of ql[l], of ql[l+32]; each step of lanes lies in one 16-value
+     * group, so its 16-bit products (63 * 127 fits) are widened and multiplied by that group's scale (the half's eight
+     * read as one long) into one int vector, summed once per super-block. The -32 offset comes once per group, from
+     * the input's group sums.
      */
     @Override
     public float dot(int row, Activation x) {
         Q8_KInput in = x.q8_K();
+        short[] q = in.quants;
         long block = rowOffset(row);
         float sum = 0;
-        for (int b = 0; b < columns / BLOCK; b++, block += BLOCK_BYTES) sum += blockDot(block, in, b);
-        return sum;
-    }
-
-    private float blockDot(long block, Q8_KInput x, int b) {
-        int sumi = 0;
-        int offset = 0;
-        for (int half = 0; half < 2; half++) {
-            long scales = data.get(Vectors.LONG, block + SCALES + 8L * half);
-            int groups = b * (BLOCK / GROUP) + 8 * half;
-            for (int g = 0; g < 8; g++) offset += groupScale(scales, g) * x.groupSums[groups + g];
-            int at = b * BLOCK + 128 * half;
-            for (int pair = 0; pair < 2; pair++) {
-                sumi += quarterDot(block + 64L * half + 32L * pair, block + QH + 32L * half, x.quants, at, pair, scales);
+        for (int b = 0; b < columns / BLOCK; b++, block += BLOCK_BYTES) {
+            IntVector acc = IntVector.zero(INTS);
+            int offset = 0;
+            for (int quarter = 0; quarter < 4; quarter++) {
+                int half = quarter >> 1;
+                int pair = quarter & 1;
+                long scales = data.get(Vectors.LONG, block + SCALES + 8L * half);
+                if (pair == 0) {
+                    for (int g = 0; g < 8; g++) offset += groupScale(scales, g) * in.groupSums[b * (BLOCK / GROUP) + 8 * half + g];
+                }
+                long ql = block + 64L * half + 32L * pair;
+                long qh = block + QH + 32L * half;
+                int lowAt = b * BLOCK + 128 * half + 32 * pair;
+                for (int c = 0; c < 32; c += LANES) {
+                    ShortVector nibbles = bytesAsShorts(data, ql + c);
+                    ShortVector bits = bytesAsShorts(data, qh + c);
+                    ShortVector low = nibbles.and((short) 0x0F)
+                            .or(bits.lanewise(VectorOperators.LSHL, 4 - 2 * pair).and((short) 0x30));
+                    ShortVector high = nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F)
+                            .or(bits.lanewise(VectorOperators.ASHR, 2 * pair).and((short) 0x30));
+                    acc = acc.add(Vectors.widen(low.mul(quants(q, lowAt + c))).mul(groupScale(scales, (32 * pair + c) / GROUP)))
+                            .add(Vectors.widen(high.mul(quants(q, lowAt + 64 + c))).mul(groupScale(scales, (64 + 32 * pair + c) / GROUP)));
+                }
             }
+            sum += Vectors.f16(data, block + D) * in.scales[b] * (acc.reduceLanes(VectorOperators.ADD) - 32 * offset);
         }
-        return Vectors.f16(data, block + D) * x.scales[b] * (sumi - 32 * offset);
-    }
-
-    /**
-     * Values {@code 32 * pair ..} and {@code 64 + 32 * pair ..} of a half (32 each): the low and high nibbles of the
-     * 32 bytes at {@code ql}, with bits {@code 2 * pair} and {@code 4 + 2 * pair} of the bytes at {@code qh} as their
-     * fifth and sixth bits. Each step of lanes lies in one 16-value group, so its 16-bit products (63 * 127 fits) are
-     * widened and multiplied by that group's scale ({@code scales} holds the half's eight). Its own method, returning
-     * an int, so the JIT compiles it whole within its inlining budget.
-     */
-    private int quarterDot(long ql, long qh, short[] q, int at, int pair, long scales) {
-        IntVector acc = IntVector.zero(INTS);
-        int lowAt = at + 32 * pair;
-        int highAt = at + 64 + 32 * pair;
-        for (int c = 0; c < 32; c += LANES) {
-            ShortVector nibbles = bytesAsShorts(data, ql + c);
-            ShortVector bits = bytesAsShorts(data, qh + c);
-            ShortVector low = nibbles.and((short) 0x0F)
-                    .or(bits.lanewise(VectorOperators.LSHL, 4 - 2 * pair).and((short) 0x30));
-            ShortVector high = nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F)
-                    .or(bits.lanewise(VectorOperators.ASHR, 2 * pair).and((short) 0x30));
-            acc = acc.add(Vectors.widen(low.mul(quants(q, lowAt + c))).mul(groupScale(scales, (32 * pair + c) / GROUP)))
-                    .add(Vectors.widen(high.mul(quants(q, highAt + c))).mul(groupScale(scales, (64 + 32 * pair + c) / GROUP)));
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum;
     }
 
     /** The int8 scale of group {@code g} (0..7) of a half, from its eight scales read as one long. */
