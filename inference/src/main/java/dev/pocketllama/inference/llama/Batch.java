@@ -28,7 +28,7 @@ public final class Batch {
     final float[][] gate;
     final float[][] up;
     final Activation[] hidden;
-    /** One head's query rounded to F16 (headSize). */
+    /** The query rounded to F16 (heads * headSize). */
     final float[][] q16;
     /** Logits (vocab) of rows that want them, allocated on first use. */
     private final float[][] logits;
@@ -54,7 +54,7 @@ public final class Batch {
         gate = new float[capacity][c.hiddenDim()];
         up = new float[capacity][c.hiddenDim()];
         hidden = activations(capacity, c.hiddenDim());
-        q16 = new float[capacity][c.headSize()];
+        q16 = new float[capacity][c.heads() * c.headSize()];
         logits = new float[capacity][];
         logitInputs = new Activation[capacity];
         logitOutputs = new float[capacity][];

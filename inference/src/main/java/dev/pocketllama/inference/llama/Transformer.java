@@ -4,6 +4,8 @@ import dev.pocketllama.inference.tensor.Activation;
 import dev.pocketllama.inference.tensor.KernelPool;
 import dev.pocketllama.inference.tensor.WeightMatrix;
 
+import java.util.Arrays;
+
 /**
  * The LLaMA forward pass over a batch of rows (tokens of one or several sequences), written as the math (see
  * llama2.c). Matrix products and attention run on the kernel pool; the rest is cheap and runs on the calling thread.
@@ -72,11 +74,16 @@ public final class Transformer {
                 rope(b.k[i], c.kvHeads(), b.positions[i]);
                 b.sequences[i].cache.store(l, b.positions[i], b.k[i], b.v[i]);
             }
-            // each row attends over its sequence up to its own position; rows are independent, so they split
+            // each row attends over its sequence up to its own position; rows and heads are independent, so they split
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < b.q16[i].length; j++) b.q16[i][j] = f16(b.q[i][j]);
+            }
             int layerIndex = l;
-            pool.forRanges(n, (from, to) -> {
-                for (int i = from; i < to; i++) attention(b, i, layerIndex);
+            int heads = c.heads();
+            pool.forRanges(n * heads, (from, to) -> {
+                for (int i = from; i < to; i++) attention(b, i / heads, i % heads, layerIndex);
             });
+            for (int i = 0; i < n; i++) b.attention[i].changed();
             // residual connection back into x
             matmul(layer.wo(), b.attention, b.xb2, n);
             for (int i = 0; i < n; i++) addInto(b.x[i], b.xb2[i]);
@@ -141,10 +148,11 @@ public final class Transformer {
     }
 
     /**
-     * Grouped-query attention of every head over positions 0..pos. Query and cached keys are F16 values dotted in
-     * float; the softmax is online: a running max, a float sum of weights, and an F16 accumulator of weighted values.
+     * Grouped-query attention of head {@code h} over positions 0..pos. The query (rounded to F16) and cached keys are
+     * F16 values: their products are exact in float, and summed in double. The softmax is online: a running max, a
+     * float sum of weights, and an accumulator of weighted values rounded to F16 at every step.
      */
-    private void attention(Batch b, int row, int layer) {
+    private void attention(Batch b, int row, int h, int layer) {
         int pos = b.positions[row];
         Sequence s = b.sequences[row];
         int hs = c.headSize();
@@ -154,37 +162,30 @@ public final class Transformer {
         float[] values = s.cache.values[layer];
         float[] out = b.attention[row].values();
         float[] q16 = b.q16[row];
-        float[] q = b.q[row];
-        for (int h = 0; h < c.heads(); h++) {
-            int qAt = h * hs;
-            int kvAt = (h / group) * hs;
-            for (int i = 0; i < hs; i++) q16[i] = f16(q[qAt + i]);
-            float max = Float.NEGATIVE_INFINITY;
-            float sum = 0;
-            for (int i = 0; i < hs; i++) out[qAt + i] = 0;
-            for (int t = 0; t <= pos; t++) {
-                int at = t * c.kvDim() + kvAt;
-                double dot = 0;
-                for (int i = 0; i < hs; i++) dot += q16[i] * keys[at + i];
-                float score = (float) dot * scale;
-                float previousMax = max;
-                float weight = 1;
-                float rescale = 1;
-                if (score > max) {
-                    max = score;
-                    rescale = (float) Math.exp(previousMax - max);
-                    for (int i = 0; i < hs; i++) out[qAt + i] = f16(out[qAt + i] * rescale);
-                } else {
-                    weight = (float) Math.exp(score - max);
-                }
-                for (int i = 0; i < hs; i++) out[qAt + i] = f16(out[qAt + i] + values[at + i] * weight);
-                sum = sum * rescale + weight;
+        int qAt = h * hs;
+        int kvAt = (h / group) * hs;
+        float max = Float.NEGATIVE_INFINITY;
+        float sum = 0;
+        Arrays.fill(out, qAt, qAt + hs, 0f);
+        for (int t = 0; t <= pos; t++) {
+            int at = t * c.kvDim() + kvAt;
+            float score = (float) HeadVectors.dot(q16, qAt, keys, at, hs) * scale;
+            float previousMax = max;
+            float weight = 1;
+            float rescale = 1;
+            if (score > max) {
+                max = score;
+                rescale = (float) Math.exp(previousMax - max);
+                HeadVectors.scaleToF16(out, qAt, hs, rescale);
+            } else {
+                weight = (float) Math.exp(score - max);
             }
-            float inverse = 1f / sum;
-            for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
+            HeadVectors.addToF16(out, qAt, values, at, hs, weight);
+            sum = sum * rescale + weight;
         }
-        b.attention[row].changed();
+        float inverse = 1f / sum;
+        for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
     }
 
-    private static float f16(float x) { return Float.float16ToFloat(Float.floatToFloat16(x)); }
+    private static float f16(float x) { return HeadVectors.f16(x); }
 }

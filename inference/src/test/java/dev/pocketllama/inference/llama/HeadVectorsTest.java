@@ -1,0 +1,77 @@
+package dev.pocketllama.inference.llama;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The vector steps of attention give exactly the scalar arithmetic they replace. */
+class HeadVectorsTest {
+    private static final int LANES = FloatVector.SPECIES_PREFERRED.length();
+
+    @Test
+    void roundingToF16MatchesTheJdkConversionEverywhere() {
+        Random random = new Random(1);
+        float[] x = new float[LANES];
+        for (int round = 0; round < 200_000; round++) {
+            for (int i = 0; i < LANES; i++) x[i] = sample(random, round);
+            float[] rounded = HeadVectors.roundToF16(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).toArray();
+            for (int i = 0; i < LANES; i++) {
+                assertEquals(HeadVectors.f16(x[i]), rounded[i], "f16(" + x[i] + ")"); // any NaN equals any NaN, -0 is not 0
+            }
+        }
+    }
+
+    /** Random bit patterns, values around F16's limits, and exact ties between two F16 values. */
+    private static float sample(Random random, int round) {
+        return switch (round % 4) {
+            case 0 -> Float.intBitsToFloat(random.nextInt());
+            case 1 -> (random.nextBoolean() ? 1 : -1) * random.nextFloat() * 0x1p-13f;
+            case 2 -> (random.nextBoolean() ? 1 : -1) * (65504f + random.nextFloat() * 32f);
+            default -> {
+                float f16 = Float.float16ToFloat((short) random.nextInt(0x7C00));
+                float next = Math.nextUp(f16);
+                yield (f16 + Float.float16ToFloat((short) (Float.floatToFloat16(f16) + 1))) / 2 + (random.nextBoolean() ? 0 : next - f16);
+            }
+        };
+    }
+
+    @Test
+    void accumulatingIntoF16MatchesTheScalarSteps() {
+        Random random = new Random(2);
+        int n = 2 * LANES + 5;
+        float[] vector = new float[n + 3];
+        float[] scalar = new float[n + 3];
+        float[] v = new float[n + 7];
+        for (int i = 0; i < v.length; i++) v[i] = HeadVectors.f16((float) random.nextGaussian());
+        for (int step = 0; step < 500; step++) {
+            float weight = random.nextFloat();
+            HeadVectors.addToF16(vector, 3, v, 7, n, weight);
+            for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] + v[7 + i] * weight);
+            if (step % 7 == 0) {
+                float rescale = random.nextFloat();
+                HeadVectors.scaleToF16(vector, 3, n, rescale);
+                for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] * rescale);
+            }
+        }
+        assertArrayEquals(scalar, vector);
+    }
+
+    @Test
+    void queryKeyDotsMatchTheSequentialDoubleSum() {
+        Random random = new Random(3);
+        int n = 4 * LANES + 3;
+        float[] q = new float[n];
+        float[] k = new float[n + 2];
+        for (int round = 0; round < 1000; round++) {
+            for (int i = 0; i < n; i++) q[i] = HeadVectors.f16((float) random.nextGaussian() * 4);
+            for (int i = 0; i < k.length; i++) k[i] = HeadVectors.f16((float) random.nextGaussian());
+            double expected = 0;
+            for (int i = 0; i < n; i++) expected += q[i] * k[2 + i];
+            assertEquals(expected, HeadVectors.dot(q, 0, k, 2, n));
+        }
+    }
+}
