@@ -105,7 +105,8 @@ public final class BenchCommand implements Callable<Integer> {
         int length = nPrompt + nGen;
         Sequence s = transformer.newSequence(length);
         String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        if (!noWarmup) decode(transformer, s, nPrompt > 0 ? nPrompt : 1, nPrompt > 0);
+        // the whole test once: a one-token warm-up leaves generation's kernels to be compiled in the first timed run
+        if (!noWarmup) decode(transformer, s, length, nPrompt > 0);
         List<Long> samples = new ArrayList<>();
         for (int r = 0; r < repetitions; r++) {
             err.printf("bench: %s, %d threads, run %d/%d%n", nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen, threadCount, r + 1, repetitions);
