@@ -22,7 +22,7 @@ final class InputColumns {
     /** Q8_K only: {@code [group][16-value group][WIDTH]}. */
     int[] groupSums = new int[0];
     int count;
-    /** Groups of inputs, an even number: the kernels take two at a time (a padding group is all zeros). */
+    /** Groups of {@link #WIDTH} inputs (lanes past the last input are zero). */
     int groups;
 
     /** Lays out the Q8_0 encodings of {@code x[0 .. count)}, each of {@code columns} values; lanes past the last input are zero. */
@@ -46,7 +46,7 @@ final class InputColumns {
 
     private void size(int count, int columns, int blocks, int sums) {
         this.count = count;
-        this.groups = (count + 2 * WIDTH - 1) / (2 * WIDTH) * 2;
+        this.groups = (count + WIDTH - 1) / WIDTH;
         if (quants.length < groups * columns * WIDTH) quants = new float[groups * columns * WIDTH];
         if (scales.length < groups * blocks * WIDTH) scales = new float[groups * blocks * WIDTH];
         if (groupSums.length < groups * sums * WIDTH) groupSums = new int[groups * sums * WIDTH];
@@ -64,8 +64,8 @@ final class InputColumns {
     }
 
     /**
-     * Writes a row's sums for groups {@code g} and {@code g + 1}, {@code 2 * WIDTH} floats from {@code sums[at]}, into
-     * {@code out[input][row]} for the inputs that exist.
+     * Writes a row's sums for group {@code g} and, if it exists, {@code g + 1}: {@code 2 * WIDTH} floats from
+     * {@code sums[at]}, into {@code out[input][row]} for the inputs that exist.
      */
     void write(float[] sums, int at, int row, int g, float[][] out) {
         for (int lane = 0, n = g * WIDTH; lane < 2 * WIDTH && n < count; lane++, n++) out[n][row] = sums[at + lane];

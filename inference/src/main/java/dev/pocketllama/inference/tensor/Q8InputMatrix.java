@@ -41,7 +41,7 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
      * weight, unpacked as an integer-valued float, multiplies two groups of {@link InputColumns#WIDTH} inputs in two
      * vector steps, so a weight is unpacked once per pass and each input value loaded once per four rows. Per block,
      * the dot of the integers is exact in floats (|32 * 128 * 127| < 2^24), then added with the block's two scales:
-     * {@link #dotScalar} for each row and input. A pair of groups stays in the cache while all rows pass over it.
+     * {@link #dotScalar} for each row and input. An odd last group takes a pass of its own.
      */
     @Override
     public final void rowsTimesColumns(int from, int to, InputColumns in, float[][] out) {
@@ -56,7 +56,10 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
         for (int r = from; r < to; r += ROWS_PER_PASS) {
             // a last pass of fewer rows repeats the last row and drops its results
             for (int i = 0; i < ROWS_PER_PASS; i++) unpackRow(Math.min(r + i, to - 1), w, i * columns, d, i * blocks);
-            for (int g = 0; g < in.groups; g += 2) fourRowsTimesTwoGroups(w, d, scratch[2], blocks, in, g, r, Math.min(ROWS_PER_PASS, to - r), out);
+            int rows = Math.min(ROWS_PER_PASS, to - r);
+            int g = 0;
+            for (; g + 2 <= in.groups; g += 2) fourRowsTimesTwoGroups(w, d, scratch[2], blocks, in, g, r, rows, out);
+            if (g < in.groups) fourRowsTimesOneGroup(w, d, scratch[2], blocks, in, g, r, rows, out);
         }
     }
 
@@ -110,6 +113,42 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
         a21.intoArray(sums, 5 * WIDTH);
         a30.intoArray(sums, 6 * WIDTH);
         a31.intoArray(sums, 7 * WIDTH);
+        for (int i = 0; i < rows; i++) in.write(sums, 2 * i * WIDTH, row + i, g, out);
+    }
+
+    /**
+     * The pass of {@link #fourRowsTimesTwoGroups} for a last, odd group: each block dot in two halves (even and odd
+     * values, exact, added at the block's end) so eight sums are in flight, as in the two-group pass.
+     */
+    private void fourRowsTimesOneGroup(float[] w, float[] d, float[] sums, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
+        float[] xq = in.quants;
+        int xAt = g * columns * WIDTH;
+        int sAt = g * blocks * WIDTH;
+        FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+        for (int b = 0; b < blocks; b++) {
+            FloatVector e0 = FloatVector.zero(SPECIES), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+            for (int k = b * BLOCK; k < (b + 1) * BLOCK; k += 2) {
+                FloatVector x = FloatVector.fromArray(SPECIES, xq, xAt + k * WIDTH);
+                FloatVector y = FloatVector.fromArray(SPECIES, xq, xAt + (k + 1) * WIDTH);
+                e0 = x.fma(FloatVector.broadcast(SPECIES, w[k]), e0);
+                o0 = y.fma(FloatVector.broadcast(SPECIES, w[k + 1]), o0);
+                e1 = x.fma(FloatVector.broadcast(SPECIES, w[columns + k]), e1);
+                o1 = y.fma(FloatVector.broadcast(SPECIES, w[columns + k + 1]), o1);
+                e2 = x.fma(FloatVector.broadcast(SPECIES, w[2 * columns + k]), e2);
+                o2 = y.fma(FloatVector.broadcast(SPECIES, w[2 * columns + k + 1]), o2);
+                e3 = x.fma(FloatVector.broadcast(SPECIES, w[3 * columns + k]), e3);
+                o3 = y.fma(FloatVector.broadcast(SPECIES, w[3 * columns + k + 1]), o3);
+            }
+            FloatVector s = FloatVector.fromArray(SPECIES, in.scales, sAt + b * WIDTH);
+            a0 = e0.add(o0).fma(s.mul(d[b]), a0);
+            a1 = e1.add(o1).fma(s.mul(d[blocks + b]), a1);
+            a2 = e2.add(o2).fma(s.mul(d[2 * blocks + b]), a2);
+            a3 = e3.add(o3).fma(s.mul(d[3 * blocks + b]), a3);
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, 2 * WIDTH);
+        a2.intoArray(sums, 4 * WIDTH);
+        a3.intoArray(sums, 6 * WIDTH);
         for (int i = 0; i < rows; i++) in.write(sums, 2 * i * WIDTH, row + i, g, out);
     }
 

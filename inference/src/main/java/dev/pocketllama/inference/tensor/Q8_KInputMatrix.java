@@ -84,7 +84,10 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
             for (int i = 0; i < ROWS_PER_PASS; i++) {
                 unpackRow(Math.min(r + i, to - 1), s.values, i * columns, s.d, s.dmin, s.mins, i * blocks);
             }
-            for (int g = 0; g < in.groups; g += 2) fourRowsTimesTwoGroups(s, blocks, in, g, r, Math.min(ROWS_PER_PASS, to - r), out);
+            int rows = Math.min(ROWS_PER_PASS, to - r);
+            int g = 0;
+            for (; g + 2 <= in.groups; g += 2) fourRowsTimesTwoGroups(s, blocks, in, g, r, rows, out);
+            if (g < in.groups) fourRowsTimesOneGroup(s, blocks, in, g, r, rows, out);
         }
     }
 
@@ -135,38 +138,70 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
             i21.intoArray(sumi, 5 * WIDTH);
             i30.intoArray(sumi, 6 * WIDTH);
             i31.intoArray(sumi, 7 * WIDTH);
-            for (int i = 0; i < ROWS_PER_PASS; i++) addBlock(s, i, in, g, b, blocks);
+            for (int i = 0; i < ROWS_PER_PASS; i++) {
+                addBlock(s, 2 * i, i * blocks + b, in, g, b, blocks);
+                addBlock(s, 2 * i + 1, i * blocks + b, in, g + 1, b, blocks);
+            }
         }
         for (int i = 0; i < rows; i++) in.write(sums, 2 * i * WIDTH, row + i, g, out);
     }
 
     /**
-     * Adds super-block {@code b} of unpacked row {@code i} (its integer sums in {@code s.sumi}) to its sums for both
-     * groups of inputs, as {@link #dot}
+     * Adds super-block {@code b} of an unpacked row ({@code at}: its index among the unpacked super-blocks) times
+     * input group {@code g} to sums slot {@code slot}, whose integer sums are in {@code s.sumi}, as {@link #dot}
      * does: {@code d * scale * sumi - dmin * scale * (mins times the group sums)}.
      */
-    private static void addBlock(ColumnScratch s, int i, InputColumns in, int g, int b, int blocks) {
-        IntVector sumi0 = IntVector.fromArray(INTS, s.sumi, 2 * i * WIDTH);
-        IntVector sumi1 = IntVector.fromArray(INTS, s.sumi, (2 * i + 1) * WIDTH);
-        int at = i * blocks + b;
+    private static void addBlock(ColumnScratch s, int slot, int at, InputColumns in, int g, int b, int blocks) {
+        IntVector sumi = IntVector.fromArray(INTS, s.sumi, slot * WIDTH);
         int perBlock = BLOCK / Q8_KInput.GROUP;
-        IntVector m0 = IntVector.zero(INTS);
-        IntVector m1 = m0;
-        int gs0 = (g * blocks + b) * perBlock * WIDTH;
-        int gs1 = gs0 + blocks * perBlock * WIDTH;
+        IntVector mins = IntVector.zero(INTS);
+        int gs = (g * blocks + b) * perBlock * WIDTH;
         for (int j = 0; j < 8; j++) {
-            int min = s.mins[at * 8 + j];
-            m0 = m0.add(IntVector.fromArray(INTS, in.groupSums, gs0 + 2 * j * WIDTH)
-                    .add(IntVector.fromArray(INTS, in.groupSums, gs0 + (2 * j + 1) * WIDTH)).mul(min));
-            m1 = m1.add(IntVector.fromArray(INTS, in.groupSums, gs1 + 2 * j * WIDTH)
-                    .add(IntVector.fromArray(INTS, in.groupSums, gs1 + (2 * j + 1) * WIDTH)).mul(min));
+            mins = mins.add(IntVector.fromArray(INTS, in.groupSums, gs + 2 * j * WIDTH)
+                    .add(IntVector.fromArray(INTS, in.groupSums, gs + (2 * j + 1) * WIDTH)).mul(s.mins[at * 8 + j]));
         }
-        FloatVector x0 = FloatVector.fromArray(SPECIES, in.scales, (g * blocks + b) * WIDTH);
-        FloatVector x1 = FloatVector.fromArray(SPECIES, in.scales, ((g + 1) * blocks + b) * WIDTH);
-        float d = s.d[at];
-        float dmin = s.dmin[at];
-        addInto(s.sums, 2 * i, x0.mul(d).mul(floats(sumi0)).sub(x0.mul(dmin).mul(floats(m0))));
-        addInto(s.sums, 2 * i + 1, x1.mul(d).mul(floats(sumi1)).sub(x1.mul(dmin).mul(floats(m1))));
+        FloatVector x = FloatVector.fromArray(SPECIES, in.scales, (g * blocks + b) * WIDTH);
+        addInto(s.sums, slot, x.mul(s.d[at]).mul(floats(sumi)).sub(x.mul(s.dmin[at]).mul(floats(mins))));
+    }
+
+    /**
+     * The pass of {@link #fourRowsTimesTwoGroups} for a last, odd group: each 32-value dot in two halves (even and
+     * odd values, exact, added at its end) so eight sums are in flight, as in the two-group pass.
+     */
+    private void fourRowsTimesOneGroup(ColumnScratch s, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
+        float[] xq = in.quants;
+        float[] w = s.values;
+        int xAt = g * columns * WIDTH;
+        int[] sumi = s.sumi;
+        Arrays.fill(s.sums, 0f);
+        for (int b = 0; b < blocks; b++) {
+            IntVector i0 = IntVector.zero(INTS), i1 = i0, i2 = i0, i3 = i0;
+            for (int sub = b * SUBS; sub < (b + 1) * SUBS; sub++) {
+                FloatVector e0 = FloatVector.zero(SPECIES), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+                for (int k = sub * SUB; k < (sub + 1) * SUB; k += 2) {
+                    FloatVector x = FloatVector.fromArray(SPECIES, xq, xAt + k * WIDTH);
+                    FloatVector y = FloatVector.fromArray(SPECIES, xq, xAt + (k + 1) * WIDTH);
+                    e0 = x.fma(FloatVector.broadcast(SPECIES, w[k]), e0);
+                    o0 = y.fma(FloatVector.broadcast(SPECIES, w[k + 1]), o0);
+                    e1 = x.fma(FloatVector.broadcast(SPECIES, w[columns + k]), e1);
+                    o1 = y.fma(FloatVector.broadcast(SPECIES, w[columns + k + 1]), o1);
+                    e2 = x.fma(FloatVector.broadcast(SPECIES, w[2 * columns + k]), e2);
+                    o2 = y.fma(FloatVector.broadcast(SPECIES, w[2 * columns + k + 1]), o2);
+                    e3 = x.fma(FloatVector.broadcast(SPECIES, w[3 * columns + k]), e3);
+                    o3 = y.fma(FloatVector.broadcast(SPECIES, w[3 * columns + k + 1]), o3);
+                }
+                i0 = i0.add(ints(e0.add(o0)));
+                i1 = i1.add(ints(e1.add(o1)));
+                i2 = i2.add(ints(e2.add(o2)));
+                i3 = i3.add(ints(e3.add(o3)));
+            }
+            i0.intoArray(sumi, 0);
+            i1.intoArray(sumi, 2 * WIDTH);
+            i2.intoArray(sumi, 4 * WIDTH);
+            i3.intoArray(sumi, 6 * WIDTH);
+            for (int i = 0; i < ROWS_PER_PASS; i++) addBlock(s, 2 * i, i * blocks + b, in, g, b, blocks);
+        }
+        for (int i = 0; i < rows; i++) in.write(s.sums, 2 * i * WIDTH, row + i, g, out);
     }
 
     private static void addInto(float[] sums, int index, FloatVector term) {
