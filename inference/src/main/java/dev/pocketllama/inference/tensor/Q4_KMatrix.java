@@ -68,12 +68,8 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
         long block = rowOffset(row);
         float sum = 0;
         for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += BLOCK_BYTES) {
-            long low8 = data.get(Vectors.LONG, block + SCALES);
-            long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
-            long scales = low8 & 0x3F3F3F3FL
-                    | ((high4 & 0x0F0F0F0FL) | (low8 >>> 6 & 0x03030303L) << 4) << 32;
-            long mins = low8 >>> 32 & 0x3F3F3F3FL
-                    | ((high4 >>> 4 & 0x0F0F0F0FL) | (low8 >>> 38 & 0x03030303L) << 4) << 32;
+            long scales = packedScales(block);
+            long mins = packedMins(block);
             IntVector acc = IntVector.zero(INTS);
             for (int j = 0; j < 4; j++) {
                 long qs = block + QS + SUB * j;
@@ -103,10 +99,12 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
         for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
             d[blocksAt + b] = Vectors.f16(data, block);
             dmin[blocksAt + b] = Vectors.f16(data, block + 2);
-            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = min(data, block, j);
+            long packedScales = packedScales(block);
+            long packedMins = packedMins(block);
+            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = unpacked(packedMins, j);
             for (int j = 0; j < 4; j++) {
-                int low = scale(data, block, 2 * j);
-                int high = scale(data, block, 2 * j + 1);
+                int low = unpacked(packedScales, 2 * j);
+                int high = unpacked(packedScales, 2 * j + 1);
                 for (int c = 0; c < SUB; c += LANES) {
                     ShortVector nibbles = bytesAsShorts(data, block + QS + SUB * j + c);
                     Vectors.shortsAsFloats(nibbles.and((short) 0x0F).mul((short) low), values, at + 64 * j + c);
@@ -115,6 +113,23 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
                 }
             }
         }
+    }
+
+    /**
+     * The eight 6-bit scales of the super-block at byte {@code block}, one per byte of a long: llama.cpp's
+     * mask-and-shift of the 12 packed bytes, done on two words at once.
+     */
+    private long packedScales(long block) {
+        long low8 = data.get(Vectors.LONG, block + SCALES);
+        long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
+        return low8 & 0x3F3F3F3FL | ((high4 & 0x0F0F0F0FL) | (low8 >>> 6 & 0x03030303L) << 4) << 32;
+    }
+
+    /** The eight 6-bit mins, packed as {@link #packedScales}. */
+    private long packedMins(long block) {
+        long low8 = data.get(Vectors.LONG, block + SCALES);
+        long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
+        return low8 >>> 32 & 0x3F3F3F3FL | ((high4 >>> 4 & 0x0F0F0F0FL) | (low8 >>> 38 & 0x03030303L) << 4) << 32;
     }
 
     /** Byte {@code j} of {@code packed}. */
