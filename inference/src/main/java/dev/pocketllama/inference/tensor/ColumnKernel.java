@@ -13,6 +13,9 @@ interface ColumnKernel {
      */
     int MIN_INPUTS = 8;
 
+    /** Rows per pass of the kernels: each pass keeps a sum per row and 16-input group in registers. */
+    int ROWS_PER_PASS = 4;
+
     /** Lays out the encodings of {@code x[0 .. count)} that this type multiplies with. */
     void layOut(InputColumns columns, Activation[] x, int count);
 

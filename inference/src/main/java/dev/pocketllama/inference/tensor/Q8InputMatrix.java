@@ -34,8 +34,6 @@ abstract class Q8InputMatrix extends WeightMatrix implements ColumnKernel {
     private static final ThreadLocal<float[][]> COLUMN_SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[8 * WIDTH]});
 
-    static final int ROWS_PER_PASS = 4;
-
     /**
      * Rows {@code [from, to)} times every input of {@code in}, four rows and two groups of inputs per pass: each
      * weight, unpacked as an integer-valued float, multiplies two groups of {@link InputColumns#WIDTH} inputs in two

@@ -64,7 +64,6 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     }
 
     private static final ThreadLocal<ColumnScratch> COLUMN_SCRATCH = ThreadLocal.withInitial(ColumnScratch::new);
-    private static final int ROWS_PER_PASS = 4;
     /** Values per exact float sum of {@link #rowsTimesColumns}, and such sums per super-block. */
     private static final int SUB = 32;
     private static final int SUBS = BLOCK / SUB;
