@@ -99,10 +99,17 @@ public abstract class WeightMatrix {
      * each product is {@link #dot}'s (for large batches of some types, to rounding: see {@link ColumnKernel#MIN_INPUTS}).
      */
     public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
-        checkInputs(x, count);
         if (this instanceof ColumnKernel kernel && count >= ColumnKernel.MIN_INPUTS) {
+            checkLengths(x, count);
+            // a chunk's inputs are encoded on every thread: on one, it was a tenth of a prompt chunk's time
+            pool.forRanges(count, (from, to) -> {
+                for (int b = from; b < to; b++) prepare(x[b]);
+            });
             pool.rowsTimesColumns(kernel, rows, x, out, count);
-        } else if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+            return;
+        }
+        checkInputs(x, count);
+        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
             rowsTimesInputs(0, rows, x, out, count);
         } else {
             pool.rowsTimesInputs(this, x, out, count);
@@ -111,11 +118,15 @@ public abstract class WeightMatrix {
 
     /** Refuses inputs of the wrong length, and prepares each one's encoding. */
     final void checkInputs(Activation[] x, int count) {
+        checkLengths(x, count);
+        for (int b = 0; b < count; b++) prepare(x[b]);
+    }
+
+    private void checkLengths(Activation[] x, int count) {
         for (int b = 0; b < count; b++) {
             if (x[b].length() != columns) {
                 throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
-            prepare(x[b]);
         }
     }
 
