@@ -29,7 +29,7 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
     private static final int BLOCK_BYTES = GgmlType.Q6_K.blockBytes();
 
     Q6_KMatrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q6_K);
+        super(name, data, rows, columns, GgmlType.Q6_K, false);
         if (INTS.length() > GROUP) throw new IllegalStateException("Q6_K kernel assumes at most 16 int lanes");
     }
 
@@ -96,8 +96,6 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
         long block = rowOffset(row);
         for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
             d[blocksAt + b] = Vectors.f16(data, block + D);
-            dmin[blocksAt + b] = 0;
-            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = 0;
             for (int half = 0; half < 2; half++) {
                 for (int l = 0; l < 32; l += LANES) {
                     long ql = block + 64L * half + l;

@@ -22,9 +22,13 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     static final int BLOCK = Q8_KInput.BLOCK;
     private final GgmlType type;
 
-    Q8_KInputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type) {
+    /** Whether the type has per-sub-block mins (Q4_K) besides its scales. */
+    private final boolean hasMins;
+
+    Q8_KInputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type, boolean hasMins) {
         super(name, data, rows, columns, type);
         this.type = type;
+        this.hasMins = hasMins;
     }
 
     @Override
@@ -39,7 +43,7 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     /**
      * Writes row {@code row} as integers: from {@code values[valuesAt]} each value times its integer group scale
      * (Q4_K's nibbles, Q6_K's quants less 32, at most 4096 in magnitude), and per super-block from {@code blocksAt}
-     * {@code d}, {@code dmin} and eight mins (both zero for Q6_K).
+     * {@code d}, and for types with mins {@code dmin} and the eight mins.
      */
     abstract void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt);
 
@@ -148,19 +152,22 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     /**
      * Adds super-block {@code b} of an unpacked row ({@code at}: its index among the unpacked super-blocks) times
      * input group {@code g} to sums slot {@code slot}, whose integer sums are in {@code s.sumi}, as {@link #dot}
-     * does: {@code d * scale * sumi - dmin * scale * (mins times the group sums)}.
+     * does: {@code d * scale * sumi - dmin * scale * (mins times the sub-block sums)}; without mins (Q6_K) the
+     * second term is zero, and subtracting zero changes nothing.
      */
-    private static void addBlock(ColumnScratch s, int slot, int at, InputColumns in, int g, int b, int blocks) {
+    private void addBlock(ColumnScratch s, int slot, int at, InputColumns in, int g, int b, int blocks) {
         IntVector sumi = IntVector.fromArray(INTS, s.sumi, slot * WIDTH);
-        int perBlock = BLOCK / Q8_KInput.GROUP;
-        IntVector mins = IntVector.zero(INTS);
-        int gs = (g * blocks + b) * perBlock * WIDTH;
-        for (int j = 0; j < 8; j++) {
-            mins = mins.add(IntVector.fromArray(INTS, in.groupSums, gs + 2 * j * WIDTH)
-                    .add(IntVector.fromArray(INTS, in.groupSums, gs + (2 * j + 1) * WIDTH)).mul(s.mins[at * 8 + j]));
-        }
         FloatVector x = FloatVector.fromArray(SPECIES, in.scales, (g * blocks + b) * WIDTH);
-        addInto(s.sums, slot, x.mul(s.d[at]).mul(floats(sumi)).sub(x.mul(s.dmin[at]).mul(floats(mins))));
+        FloatVector term = x.mul(s.d[at]).mul(floats(sumi));
+        if (hasMins) {
+            IntVector mins = IntVector.zero(INTS);
+            int sums = (g * blocks + b) * SUBS * WIDTH;
+            for (int j = 0; j < SUBS; j++) {
+                mins = mins.add(IntVector.fromArray(INTS, in.subBlockSums, sums + j * WIDTH).mul(s.mins[at * SUBS + j]));
+            }
+            term = term.sub(x.mul(s.dmin[at]).mul(floats(mins)));
+        }
+        addInto(s.sums, slot, term);
     }
 
     /**
