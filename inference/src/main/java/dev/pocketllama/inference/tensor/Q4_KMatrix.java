@@ -27,7 +27,7 @@ final class Q4_KMatrix extends Q8_KInputMatrix {
     private static final int BLOCK_BYTES = GgmlType.Q4_K.blockBytes();
 
     Q4_KMatrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q4_K, true);
+        super(name, data, rows, columns, GgmlType.Q4_K, true, 128);
     }
 
     /** The 6-bit scale of sub-block {@code j} (0..7), from the packing llama.cpp calls get_scale_min_k4. */

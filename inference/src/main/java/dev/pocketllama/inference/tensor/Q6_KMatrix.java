@@ -29,7 +29,7 @@ final class Q6_KMatrix extends Q8_KInputMatrix {
     private static final int BLOCK_BYTES = GgmlType.Q6_K.blockBytes();
 
     Q6_KMatrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q6_K, false);
+        super(name, data, rows, columns, GgmlType.Q6_K, false, 32);
         if (INTS.length() > GROUP) throw new IllegalStateException("Q6_K kernel assumes at most 16 int lanes");
     }
 

@@ -24,11 +24,17 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
 
     /** Whether the type has per-sub-block mins (Q4_K) besides its scales. */
     private final boolean hasMins;
+    /**
+     * Values per float sum of {@link #rowsTimesColumns} that stay exact (below 2^24): 128 for Q4_K (unpacked values
+     * at most 63 * 15, so 945 * 127 * 128), 32 for Q6_K (at most 128 * 32, so 4096 * 127 * 32).
+     */
+    private final int exactSpan;
 
-    Q8_KInputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type, boolean hasMins) {
+    Q8_KInputMatrix(String name, MemorySegment data, int rows, int columns, GgmlType type, boolean hasMins, int exactSpan) {
         super(name, data, rows, columns, type);
         this.type = type;
         this.hasMins = hasMins;
+        this.exactSpan = exactSpan;
     }
 
     @Override
@@ -68,14 +74,13 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     }
 
     private static final ThreadLocal<ColumnScratch> COLUMN_SCRATCH = ThreadLocal.withInitial(ColumnScratch::new);
-    /** Values per exact float sum of {@link #rowsTimesColumns}, and such sums per super-block. */
-    private static final int SUB = 32;
-    private static final int SUBS = BLOCK / SUB;
+    /** Q4_K's sub-blocks per super-block, each with its min. */
+    private static final int SUBS = 8;
 
     /**
      * Rows {@code [from, to)} times every input of {@code in}, four rows and two groups of inputs per pass, as
-     * {@link Q8InputMatrix#rowsTimesColumns} does. Per 32 values the dot of the scaled integers is exact in floats
-     * (4096 * 127 * 32 < 2^24), then added in ints, so each super-block's integer sums, and from them every product,
+     * {@link Q8InputMatrix#rowsTimesColumns} does. Per {@link #exactSpan} values the dot of the scaled integers is
+     * exact in floats, then added in ints, so each super-block's integer sums, and from them every product,
      * are bit for bit {@link #dot}'s.
      */
     @Override
@@ -104,9 +109,9 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
         Arrays.fill(sums, 0f);
         for (int b = 0; b < blocks; b++) {
             IntVector i00 = IntVector.zero(INTS), i01 = i00, i10 = i00, i11 = i00, i20 = i00, i21 = i00, i30 = i00, i31 = i00;
-            for (int sub = b * SUBS; sub < (b + 1) * SUBS; sub++) {
+            for (int from = b * BLOCK; from < (b + 1) * BLOCK; from += exactSpan) {
                 FloatVector t00 = FloatVector.zero(SPECIES), t01 = t00, t10 = t00, t11 = t00, t20 = t00, t21 = t00, t30 = t00, t31 = t00;
-                for (int k = sub * SUB; k < (sub + 1) * SUB; k++) {
+                for (int k = from; k < from + exactSpan; k++) {
                     FloatVector x0 = FloatVector.fromArray(SPECIES, xq, x0At + k * WIDTH);
                     FloatVector x1 = FloatVector.fromArray(SPECIES, xq, x1At + k * WIDTH);
                     FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]);
@@ -171,7 +176,7 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
     }
 
     /**
-     * The pass of {@link #fourRowsTimesTwoGroups} for a last, odd group: each 32-value dot in two halves (even and
+     * The pass of {@link #fourRowsTimesTwoGroups} for a last, odd group: each exact dot in two halves (even and
      * odd values, exact, added at its end) so eight sums are in flight, as in the two-group pass.
      */
     private void fourRowsTimesOneGroup(ColumnScratch s, int blocks, InputColumns in, int g, int row, int rows, float[][] out) {
@@ -182,9 +187,9 @@ abstract class Q8_KInputMatrix extends WeightMatrix implements ColumnKernel {
         Arrays.fill(s.sums, 0f);
         for (int b = 0; b < blocks; b++) {
             IntVector i0 = IntVector.zero(INTS), i1 = i0, i2 = i0, i3 = i0;
-            for (int sub = b * SUBS; sub < (b + 1) * SUBS; sub++) {
+            for (int from = b * BLOCK; from < (b + 1) * BLOCK; from += exactSpan) {
                 FloatVector e0 = FloatVector.zero(SPECIES), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-                for (int k = sub * SUB; k < (sub + 1) * SUB; k += 2) {
+                for (int k = from; k < from + exactSpan; k += 2) {
                     FloatVector x = FloatVector.fromArray(SPECIES, xq, xAt + k * WIDTH);
                     FloatVector y = FloatVector.fromArray(SPECIES, xq, xAt + (k + 1) * WIDTH);
                     e0 = x.fma(FloatVector.broadcast(SPECIES, w[k]), e0);
