@@ -76,7 +76,7 @@ public final class Transformer {
             }
             // each row attends over its sequence up to its own position; rows and heads are independent, so they split
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < b.q16[i].length; j++) b.q16[i][j] = f16(b.q[i][j]);
+                for (int j = 0; j < b.q16[i].length; j++) b.q16[i][j] = HeadVectors.f16(b.q[i][j]);
             }
             int layerIndex = l;
             int heads = c.heads();
@@ -187,5 +187,4 @@ public final class Transformer {
         for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
     }
 
-    private static float f16(float x) { return HeadVectors.f16(x); }
 }

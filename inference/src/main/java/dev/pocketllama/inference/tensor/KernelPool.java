@@ -34,6 +34,7 @@ public final class KernelPool implements AutoCloseable {
     private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
     private final InputColumns columns = new InputColumns();
     private final RowsTimesColumns rowsTimesColumns = new RowsTimesColumns();
+    private final EncodeInputs encodeInputs = new EncodeInputs();
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -109,12 +110,21 @@ public final class KernelPool implements AutoCloseable {
         }
     }
 
-    /** The same as {@link #rowsTimesInputs}, through a {@link ColumnKernel}: the inputs are laid out once, here. */
-    synchronized void rowsTimesColumns(ColumnKernel m, int rows, Activation[] x, float[][] out, int count) {
-        m.layOut(columns, x, count);
-        rowsTimesColumns.set(m, columns, out);
+    /**
+     * The same as {@link #rowsTimesInputs}, through {@code kernel} (which is {@code m}): the inputs are encoded on
+     * every thread (on the caller alone it was a tenth of a prompt chunk's time), then laid out once, here.
+     */
+    synchronized void rowsTimesColumns(WeightMatrix m, ColumnKernel kernel, Activation[] x, float[][] out, int count) {
+        encodeInputs.set(m, x);
         try {
-            forRanges(rows, rowsTimesColumns);
+            forRanges(count, encodeInputs);
+        } finally {
+            encodeInputs.set(null, null);
+        }
+        kernel.layOut(columns, x, count);
+        rowsTimesColumns.set(kernel, columns, out);
+        try {
+            forRanges(m.rows(), rowsTimesColumns);
         } finally {
             rowsTimesColumns.set(null, null, null);
         }
@@ -244,5 +254,21 @@ public final class KernelPool implements AutoCloseable {
 
         @Override
         public void run(int from, int to) { matrix.rowsTimesColumns(from, to, inputs, outs); }
+    }
+
+    /** The reusable task that computes each input's encoding for a matrix, before its rows split. */
+    private static final class EncodeInputs implements RangeTask {
+        private WeightMatrix matrix;
+        private Activation[] inputs;
+
+        void set(WeightMatrix matrix, Activation[] inputs) {
+            this.matrix = matrix;
+            this.inputs = inputs;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            for (int b = from; b < to; b++) matrix.prepare(inputs[b]);
+        }
     }
 }

@@ -101,11 +101,7 @@ public abstract class WeightMatrix {
     public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
         if (this instanceof ColumnKernel kernel && count >= ColumnKernel.MIN_INPUTS) {
             checkLengths(x, count);
-            // a chunk's inputs are encoded on every thread: on one, it was a tenth of a prompt chunk's time
-            pool.forRanges(count, (from, to) -> {
-                for (int b = from; b < to; b++) prepare(x[b]);
-            });
-            pool.rowsTimesColumns(kernel, rows, x, out, count);
+            pool.rowsTimesColumns(this, kernel, x, out, count);
             return;
         }
         checkInputs(x, count);
@@ -117,7 +113,7 @@ public abstract class WeightMatrix {
     }
 
     /** Refuses inputs of the wrong length, and prepares each one's encoding. */
-    final void checkInputs(Activation[] x, int count) {
+    private void checkInputs(Activation[] x, int count) {
         checkLengths(x, count);
         for (int b = 0; b < count; b++) prepare(x[b]);
     }
