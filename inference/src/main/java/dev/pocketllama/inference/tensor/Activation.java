@@ -15,9 +15,9 @@ public final class Activation {
     private final short[] q8Quants;
     private final float[] q8Scales;
     /**
-     * Per block, value i of its first half: -8 * (quant i + quant i + 16). Q4_0 kernels add it to their products of
-     * unsigned nibbles, which gives exactly the products of the nibbles minus 8 with one addition instead of two
-     * subtractions per block.
+     * Per block, -8 times the sum of its quants (at most 8 * 32 * 127 in magnitude, so a short). The Q4_0 kernel
+     * starts each block's sum of unsigned nibbles times quants from it, which gives exactly the dot of the nibbles
+     * minus 8 without subtracting 8 from every nibble.
      */
     private final short[] q8MinusEightSums;
     private boolean f16Ready;
@@ -32,7 +32,7 @@ public final class Activation {
         f16Values = new float[length];
         q8Quants = new short[length];
         q8Scales = new float[(length + Q8_0_BLOCK - 1) / Q8_0_BLOCK];
-        q8MinusEightSums = new short[q8Scales.length * Q8_0_BLOCK / 2];
+        q8MinusEightSums = new short[q8Scales.length];
     }
 
     /** An activation holding a copy of {@code x}. */
@@ -96,7 +96,7 @@ public final class Activation {
         return q8Scales;
     }
 
-    /** The Q8_0 quantization's per-block corrections for Q4_0's offset of 8, {@code 16} per block. */
+    /** The Q8_0 quantization's per-block corrections for Q4_0's offset of 8. */
     short[] q8_0MinusEightSums() {
         quantizeQ8_0();
         return q8MinusEightSums;
@@ -116,9 +116,9 @@ public final class Activation {
             float inverse = max != 0 ? 127f / max : 0f;
             for (int i = from; i < to; i++) q8Quants[i] = (short) Math.rint(values[i] * inverse);
             q8Scales[block] = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
-            for (int i = 0; i < Q8_0_BLOCK / 2 && from + i + Q8_0_BLOCK / 2 < to; i++) {
-                q8MinusEightSums[block * Q8_0_BLOCK / 2 + i] = (short) (-8 * (q8Quants[from + i] + q8Quants[from + i + Q8_0_BLOCK / 2]));
-            }
+            int sum = 0;
+            for (int i = from; i < to; i++) sum += q8Quants[i];
+            q8MinusEightSums[block] = (short) (-8 * sum);
         }
         q8Ready = true;
     }

@@ -35,6 +35,7 @@ public final class KernelPool implements AutoCloseable {
     private final InputColumns columns = new InputColumns();
     private final RowsTimesColumns rowsTimesColumns = new RowsTimesColumns();
     private final EncodeInputs encodeInputs = new EncodeInputs();
+    private final GroupsTimesInputs groupsTimesInputs = new GroupsTimesInputs();
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -67,8 +68,11 @@ public final class KernelPool implements AutoCloseable {
     public int threads() { return threads; }
 
     /** Runs {@code task} over {@code [0, count)} in contiguous chunks on every thread; returns when all are done. */
-    public synchronized void forRanges(int count, RangeTask task) {
-        if (threads == 1 || count <= MIN_CHUNK) {
+    public void forRanges(int count, RangeTask task) { forRanges(count, MIN_CHUNK, task); }
+
+    /** {@link #forRanges(int, RangeTask)} in chunks of at least {@code minChunk} (and on the caller alone up to that many). */
+    private synchronized void forRanges(int count, int minChunk, RangeTask task) {
+        if (threads == 1 || count <= minChunk) {
             task.run(0, count);
             return;
         }
@@ -77,7 +81,7 @@ public final class KernelPool implements AutoCloseable {
         claims.set(next << 32 | Integer.MAX_VALUE);
         this.task = task;
         this.count = count;
-        this.chunk = Math.max(MIN_CHUNK, count / (threads * CHUNKS_PER_THREAD));
+        this.chunk = Math.max(minChunk, count / (threads * CHUNKS_PER_THREAD));
         this.failure = null;
         rowsDone.set(0);
         claims.set(next << 32);
@@ -107,6 +111,31 @@ public final class KernelPool implements AutoCloseable {
             forRanges(m.rows(), rowsTimesInputs);
         } finally {
             rowsTimesInputs.set(null, null, null, 0);
+        }
+    }
+
+    /**
+     * {@code out[r] = row r · x} through a row-group kernel, over groups (a group of rows is already a few
+     * microseconds of work); on the caller alone if {@code small}.
+     */
+    synchronized void groupsTimesInput(RowGroupKernel kernel, int groups, Activation x, float[] out, boolean small) {
+        groupsTimesInputs.setOne(kernel, x, out);
+        try {
+            if (small) groupsTimesInputs.run(0, groups);
+            else forRanges(groups, 1, groupsTimesInputs);
+        } finally {
+            groupsTimesInputs.set(null, null, null, 0);
+        }
+    }
+
+    /** The batched {@link #groupsTimesInput}: {@code out[b][r] = row r · x[b]} for the first {@code count} inputs. */
+    synchronized void groupsTimesInputs(RowGroupKernel kernel, int groups, Activation[] x, float[][] out, int count, boolean small) {
+        groupsTimesInputs.set(kernel, x, out, count);
+        try {
+            if (small) groupsTimesInputs.run(0, groups);
+            else forRanges(groups, 1, groupsTimesInputs);
+        } finally {
+            groupsTimesInputs.set(null, null, null, 0);
         }
     }
 
@@ -238,6 +267,34 @@ public final class KernelPool implements AutoCloseable {
 
         @Override
         public void run(int from, int to) { matrix.rowsTimesInputs(from, to, inputs, outs, count); }
+    }
+
+    /** The reusable task of {@link #groupsTimesInputs} and, through one-element arrays, {@link #groupsTimesInput}. */
+    private static final class GroupsTimesInputs implements RangeTask {
+        private final Activation[] one = new Activation[1];
+        private final float[][] oneOut = new float[1][];
+        private RowGroupKernel kernel;
+        private Activation[] inputs;
+        private float[][] outs;
+        private int count;
+
+        void set(RowGroupKernel kernel, Activation[] inputs, float[][] outs, int count) {
+            this.kernel = kernel;
+            this.inputs = inputs;
+            this.outs = outs;
+            this.count = count;
+            one[0] = null;
+            oneOut[0] = null;
+        }
+
+        void setOne(RowGroupKernel kernel, Activation input, float[] out) {
+            set(kernel, one, oneOut, 1);
+            one[0] = input;
+            oneOut[0] = out;
+        }
+
+        @Override
+        public void run(int from, int to) { kernel.groupsTimesInputs(from, to, inputs, outs, count); }
     }
 
     /** The reusable task of {@link #rowsTimesColumns}. */

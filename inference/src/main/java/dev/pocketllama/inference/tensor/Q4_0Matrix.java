@@ -6,112 +6,223 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
-import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
-import static dev.pocketllama.inference.tensor.Vectors.quants;
+import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.LONG;
 
 /**
- * Q4_0 weights: blocks of an F16 scale {@code d} then 16 bytes whose low nibbles are values 0..15 and high nibbles
- * values 16..31; value = d * (nibble - 8).
+ * Q4_0 weights: in the file, blocks of an F16 scale {@code d} then 16 bytes whose low nibbles are values 0..15 and
+ * high nibbles values 16..31; value = d * (nibble - 8). At load they are copied into row groups
+ * ({@link RowGroupKernel}): per group and block, the {@link #ROWS} rows' scales as floats, then for each of the 16
+ * packed bytes that byte of every row.
+ *
+ * <p>Every product is, per block, the exact integer dot of the nibbles minus 8 with the input's Q8_0 quants, added
+ * with both scales in one rounding, block after block: {@link #dotScalar} bit for bit, at every batch size.
  */
-final class Q4_0Matrix extends Q8InputMatrix {
+final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
+    private static final int BLOCK = 32;
     private static final int HALF = BLOCK / 2;
+    private static final int FILE_BLOCK_BYTES = 18;
+    /** Bytes of one block of a group: the rows' scales, then the rows' packed bytes, byte by byte. */
+    private static final long GROUP_BLOCK_BYTES = ROWS * 4L + HALF * ROWS;
+    private static final long PACKED_AT = ROWS * 4L;
 
-    Q4_0Matrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q4_0);
+    private final int blocks;
+    private final long groupBytes;
+
+    /** Copies {@code file}'s rows into row groups; the copy is freed with the matrix, and the file's pages are let go. */
+    Q4_0Matrix(String name, MemorySegment file, int rows, int columns) {
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_0);
+        this.blocks = columns / BLOCK;
+        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
+        if (file.isMapped()) file.unload();
+    }
+
+    @Override
+    public GgmlType type() { return GgmlType.Q4_0; }
+
+    @Override
+    protected void prepare(Activation x) { x.q8_0Quants(); }
+
+    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
+        int blocks = columns / BLOCK;
+        long fileRowBytes = (long) blocks * FILE_BLOCK_BYTES;
+        MemorySegment groups = Arena.ofAuto().allocate(RowGroupKernel.groups(rows) * blocks * GROUP_BLOCK_BYTES, 64);
+        long[] packed = new long[8];
+        for (int g = 0; g < RowGroupKernel.groups(rows); g++) {
+            for (int b = 0; b < blocks; b++) {
+                long to = (g * (long) blocks + b) * GROUP_BLOCK_BYTES;
+                for (int r = 0; r < ROWS && g * ROWS + r < rows; r++) {
+                    long from = (g * ROWS + r) * fileRowBytes + (long) b * FILE_BLOCK_BYTES;
+                    groups.set(FLOAT, to + r * 4L, Vectors.f16(file, from));
+                }
+                // eight rows at a time: their 8-byte halves, transposed, are packed byte j of the eight rows
+                for (int r = 0; r < ROWS; r += 8) {
+                    for (int half = 0; half < 2; half++) {
+                        for (int i = 0; i < 8; i++) {
+                            int row = g * ROWS + r + i;
+                            packed[i] = row < rows
+                                    ? file.get(LONG, row * fileRowBytes + (long) b * FILE_BLOCK_BYTES + 2 + 8 * half) : 0;
+                        }
+                        transposeBytes(packed);
+                        for (int j = 0; j < 8; j++) groups.set(LONG, to + PACKED_AT + (8L * half + j) * ROWS + r, packed[j]);
+                    }
+                }
+            }
+        }
+        return groups;
     }
 
     /**
-     * Per block, the whole integer dot stays in 16 bits (|nibble - 8| * 127 * 32 values fits), widened once; the
-     * nibbles' offset of 8 comes from the input's precomputed corrections, one addition per step.
+     * Transposes the 8 x 8 bytes of {@code a} (byte j of a[i], lowest first, becomes byte i of a[j]) by swapping
+     * ever smaller blocks: 4-byte halves between longs 4 apart, then 2-byte quarters 2 apart, then single bytes.
      */
+    static void transposeBytes(long[] a) {
+        for (int span = 4; span > 0; span /= 2) {
+            long mask = switch (span) {
+                case 4 -> 0x00000000FFFFFFFFL;
+                case 2 -> 0x0000FFFF0000FFFFL;
+                default -> 0x00FF00FF00FF00FFL;
+            };
+            for (int i = 0; i < 8; i++) {
+                if ((i & span) != 0) continue;
+                long t = ((a[i] >>> (8 * span)) ^ a[i + span]) & mask;
+                a[i + span] ^= t;
+                a[i] ^= t << (8 * span);
+            }
+        }
+    }
+
     @Override
-    public float dot(int row, Activation x) {
+    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        for (int g = from; g < to; g++) {
+            int i = 0;
+            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
+            if (i < count) groupTimesOne(g, x[i], out[i]);
+        }
+    }
+
+    /**
+     * Per block, the 16-bit sums start from the input's -8 * (sum of quants) and add nibble times quant: they may
+     * wrap on the way, but the result, the dot of the nibbles minus 8, lies within 8 * 127 * 32 and so is exact.
+     * Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not
+     * inline, and it stops inlining small helpers in methods this large.
+     */
+    private void groupTimesOne(int g, Activation x, float[] out) {
         short[] q = x.q8_0Quants();
         short[] minusEight = x.q8_0MinusEightSums();
         float[] scales = x.q8_0Scales();
-        long block = rowOffset(row);
-        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
-        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
-            ShortVector sum = ShortVector.zero(SHORTS_PER_INTS);
-            for (int c = 0; c < HALF; c += LANES) {
-                ShortVector packed = bytesAsShorts(data, block + 2 + c);
-                ShortVector low = packed.and((short) 0x0F);
-                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
-                sum = sum.add(low.mul(quants(q, at + c)).add(high.mul(quants(q, at + HALF + c)))
-                        .add(quants(minusEight, b * HALF + c)));
+        FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector high = low;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            int at = b * BLOCK;
+            ShortVector sum = ShortVector.broadcast(SHORTS, minusEight[b]);
+            for (int j = 0; j < HALF; j++) {
+                ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                sum = sum.add(packed.and((short) 0x0F).mul(q[at + j]))
+                        .add(packed.lanewise(VectorOperators.LSHR, 4).mul(q[at + HALF + j]));
             }
-            acc = Vectors.fma(Vectors.widen(sum), Vectors.f16(data, block) * scales[b], acc);
+            float s = scales[b];
+            FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
+            FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
+            low = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s), low);
+            high = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s), high);
         }
-        return Vectors.sum(acc);
+        // the last group's rows past the matrix's end are padding
+        int row = g * ROWS;
+        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
     }
 
-    /** Each block's nibbles are unpacked once for both inputs; the same arithmetic as {@link #dot} for each. */
-    @Override
-    void dot2(int row, Activation x, Activation y, float[] xOut, float[] yOut) {
+    /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
+    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
         short[] qx = x.q8_0Quants();
         short[] qy = y.q8_0Quants();
         short[] mx = x.q8_0MinusEightSums();
         short[] my = y.q8_0MinusEightSums();
         float[] sx = x.q8_0Scales();
         float[] sy = y.q8_0Scales();
-        long block = rowOffset(row);
-        FloatVector accX = FloatVector.zero(FLOATS_PER_INTS);
-        FloatVector accY = accX;
-        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
-            ShortVector sumX = ShortVector.zero(SHORTS_PER_INTS);
-            ShortVector sumY = sumX;
-            for (int c = 0; c < HALF; c += LANES) {
-                ShortVector packed = bytesAsShorts(data, block + 2 + c);
-                ShortVector low = packed.and((short) 0x0F);
-                ShortVector high = packed.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
-                sumX = sumX.add(low.mul(quants(qx, at + c)).add(high.mul(quants(qx, at + HALF + c)))
-                        .add(quants(mx, b * HALF + c)));
-                sumY = sumY.add(low.mul(quants(qy, at + c)).add(high.mul(quants(qy, at + HALF + c)))
-                        .add(quants(my, b * HALF + c)));
+        FloatVector xLow = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector xHigh = xLow;
+        FloatVector yLow = xLow;
+        FloatVector yHigh = xLow;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            int at = b * BLOCK;
+            ShortVector xSum = ShortVector.broadcast(SHORTS, mx[b]);
+            ShortVector ySum = ShortVector.broadcast(SHORTS, my[b]);
+            for (int j = 0; j < HALF; j++) {
+                ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                ShortVector first = packed.and((short) 0x0F);
+                ShortVector second = packed.lanewise(VectorOperators.LSHR, 4);
+                xSum = xSum.add(first.mul(qx[at + j])).add(second.mul(qx[at + HALF + j]));
+                ySum = ySum.add(first.mul(qy[at + j])).add(second.mul(qy[at + HALF + j]));
             }
-            float d = Vectors.f16(data, block);
-            accX = Vectors.fma(Vectors.widen(sumX), d * sx[b], accX);
-            accY = Vectors.fma(Vectors.widen(sumY), d * sy[b], accY);
+            FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
+            FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
+            xLow = ((FloatVector) xSum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sx[b]), xLow);
+            xHigh = ((FloatVector) xSum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sx[b]), xHigh);
+            yLow = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
+            yHigh = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        xOut[row] = Vectors.sum(accX);
-        yOut[row] = Vectors.sum(accY);
+        int row = g * ROWS;
+        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+    }
+
+    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
+    @Override
+    public float dot(int row, Activation x) { return dotScalar(row, x); }
+
+    @Override
+    public float dotScalar(int row, Activation x) {
+        short[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            int dot = 0;
+            for (int j = 0; j < HALF; j++) {
+                int packed = packedByte(row, block, j);
+                dot += ((packed & 0x0F) - 8) * q[b * BLOCK + j] + ((packed >>> 4) - 8) * q[b * BLOCK + HALF + j];
+            }
+            sum = Math.fma((float) dot, scales[b] * scaleOf(row, block), sum);
+        }
+        return sum;
     }
 
     @Override
-    void unpackRow(int row, float[] values, int valuesAt, float[] scales, int scalesAt) {
-        long block = rowOffset(row);
-        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += blockBytes) {
-            scales[scalesAt + b] = Vectors.f16(data, block);
-            for (int c = 0; c < HALF; c += LANES) {
-                ByteVector packed = Vectors.bytes(data, block + 2 + c);
-                Vectors.bytesAsFloats(packed.and((byte) 0x0F), 8, values, at + c);
-                Vectors.bytesAsFloats(packed.lanewise(VectorOperators.LSHR, 4), 8, values, at + HALF + c);
+    public void dequantizeRow(int row, float[] out, int offset) {
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            float d = scaleOf(row, block);
+            for (int j = 0; j < HALF; j++) {
+                int packed = packedByte(row, block, j);
+                out[offset + b * BLOCK + j] = d * ((packed & 0x0F) - 8);
+                out[offset + b * BLOCK + HALF + j] = d * ((packed >>> 4) - 8);
             }
         }
     }
 
-    @Override
-    int blockDotScalar(long block, short[] q, int at) {
-        int dot = 0;
-        for (int i = 0; i < HALF; i++) {
-            int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i) & 0xFF;
-            dot += ((packed & 0x0F) - 8) * q[at + i] + ((packed >>> 4) - 8) * q[at + HALF + i];
-        }
-        return dot;
-    }
+    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
 
-    @Override
-    void dequantizeBlock(long block, float d, float[] out, int at) {
-        for (int i = 0; i < HALF; i++) {
-            int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i) & 0xFF;
-            out[at + i] = d * ((packed & 0x0F) - 8);
-            out[at + HALF + i] = d * ((packed >>> 4) - 8);
-        }
+    private float scaleOf(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
+
+    private int packedByte(int row, long block, int j) {
+        return data.get(ValueLayout.JAVA_BYTE, block + PACKED_AT + (long) j * ROWS + row % ROWS) & 0xFF;
     }
 }

@@ -85,7 +85,9 @@ public abstract class WeightMatrix {
             throw new IllegalArgumentException(name + ": input has " + x.length() + " values, rows have " + columns);
         }
         prepare(x);
-        if ((long) rows * columns < PARALLEL_MIN_WEIGHTS) {
+        if (this instanceof RowGroupKernel kernel) {
+            pool.groupsTimesInput(kernel, RowGroupKernel.groups(rows), x, out, (long) rows * columns < PARALLEL_MIN_WEIGHTS);
+        } else if ((long) rows * columns < PARALLEL_MIN_WEIGHTS) {
             for (int r = 0; r < rows; r++) out[r] = dot(r, x);
         } else {
             pool.rowProducts(this, x, out);
@@ -105,7 +107,10 @@ public abstract class WeightMatrix {
             return;
         }
         checkInputs(x, count);
-        if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+        if (this instanceof RowGroupKernel kernel) {
+            pool.groupsTimesInputs(kernel, RowGroupKernel.groups(rows), x, out, count,
+                    (long) rows * columns * count < PARALLEL_MIN_WEIGHTS);
+        } else if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
             rowsTimesInputs(0, rows, x, out, count);
         } else {
             pool.rowsTimesInputs(this, x, out, count);

@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Every vectorised kernel agrees with its scalar twin, on widths that are and are not multiples of the lanes. */
+/**
+ * Every vectorised kernel agrees with its scalar twin (row-group kernels bit for bit), on widths that are and are not
+ * multiples of the lanes.
+ */
 class KernelTwinTest {
 
     static Stream<org.junit.jupiter.params.provider.Arguments> cases() {
@@ -37,10 +40,14 @@ class KernelTwinTest {
         float[] x = new float[columns];
         for (int i = 0; i < columns; i++) x[i] = (float) random.nextGaussian();
         Activation a = Activation.of(x);
+        float[] vector = new float[rows];
+        try (KernelPool pool = new KernelPool(1)) {
+            m.matvec(a, vector, pool);
+        }
         for (int r = 0; r < rows; r++) {
             float scalar = m.dotScalar(r, a);
-            float vector = m.dot(r, a);
-            assertEquals(scalar, vector, 1e-5f * (1 + Math.abs(scalar)) * Math.sqrt(columns), type + " row " + r);
+            if (m instanceof RowGroupKernel) assertEquals(scalar, vector[r], type + " row " + r);
+            else assertEquals(scalar, vector[r], 1e-5f * (1 + Math.abs(scalar)) * Math.sqrt(columns), type + " row " + r);
         }
     }
 

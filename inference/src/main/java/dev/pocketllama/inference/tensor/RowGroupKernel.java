@@ -1,0 +1,25 @@
+package dev.pocketllama.inference.tensor;
+
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A weight type copied at load into groups of {@link #ROWS} rows with their values interleaved: value j of every
+ * row of a group side by side, so a kernel's vector lanes run over rows. Each step then multiplies one value of
+ * every row with one input quant (a broadcast), the block scales of a group's rows are one vector, and no lanes are
+ * summed across: llama.cpp repacks Q4_0 the same way for its AVX kernels. One kernel serves every batch size: a
+ * group's weights stay in the cache while each input of a batch passes over them.
+ */
+interface RowGroupKernel {
+    /** Rows of a group: one per 16-bit lane of a preferred-width vector (32 on AVX-512, 16 on AVX2). */
+    int ROWS = 2 * Vectors.LANES;
+    VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(ROWS * 16));
+    /** Bytes that widen to one {@link #SHORTS} vector: one per row. */
+    VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(ROWS * 8));
+
+    /** Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared: {@code out[input][row]}. */
+    void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count);
+
+    static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
+
+}
