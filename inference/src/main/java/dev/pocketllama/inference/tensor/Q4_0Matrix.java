@@ -9,13 +9,16 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 import static dev.pocketllama.inference.tensor.Vectors.LE;
-import static dev.pocketllama.inference.tensor.Vectors.LONG;
 
 /**
  * Q4_0 weights: in the file, blocks of an F16 scale {@code d} then 16 bytes whose low nibbles are values 0..15 and
@@ -33,6 +36,7 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
     /** Bytes of one block of a group: the rows' scales, then the rows' packed bytes, byte by byte. */
     private static final long GROUP_BLOCK_BYTES = ROWS * 4L + HALF * ROWS;
     private static final long PACKED_AT = ROWS * 4L;
+    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int blocks;
     private final long groupBytes;
@@ -51,51 +55,33 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
     @Override
     protected void prepare(Activation x) { x.q8_0Quants(); }
 
+    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
     private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
         int blocks = columns / BLOCK;
-        long fileRowBytes = (long) blocks * FILE_BLOCK_BYTES;
-        MemorySegment groups = Arena.ofAuto().allocate(RowGroupKernel.groups(rows) * blocks * GROUP_BLOCK_BYTES, 64);
-        long[] packed = new long[8];
-        for (int g = 0; g < RowGroupKernel.groups(rows); g++) {
-            for (int b = 0; b < blocks; b++) {
-                long to = (g * (long) blocks + b) * GROUP_BLOCK_BYTES;
-                for (int r = 0; r < ROWS && g * ROWS + r < rows; r++) {
-                    long from = (g * ROWS + r) * fileRowBytes + (long) b * FILE_BLOCK_BYTES;
-                    groups.set(FLOAT, to + r * 4L, Vectors.f16(file, from));
-                }
-                // eight rows at a time: their 8-byte halves, transposed, are packed byte j of the eight rows
-                for (int r = 0; r < ROWS; r += 8) {
-                    for (int half = 0; half < 2; half++) {
-                        for (int i = 0; i < 8; i++) {
-                            int row = g * ROWS + r + i;
-                            packed[i] = row < rows
-                                    ? file.get(LONG, row * fileRowBytes + (long) b * FILE_BLOCK_BYTES + 2 + 8 * half) : 0;
-                        }
-                        transposeBytes(packed);
-                        for (int j = 0; j < 8; j++) groups.set(LONG, to + PACKED_AT + (8L * half + j) * ROWS + r, packed[j]);
-                    }
-                }
-            }
-        }
-        return groups;
+        int groups = RowGroupKernel.groups(rows);
+        long groupBytes = blocks * GROUP_BLOCK_BYTES;
+        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
+            int groupRows = Math.min(ROWS, rows - g * ROWS);
+            byte[] in = new byte[groupRows * fileRowBytes];
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
+            byte[] out = new byte[(int) groupBytes];
+            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
+            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
+        });
+        return interleaved;
     }
 
-    /**
-     * Transposes the 8 x 8 bytes of {@code a} (byte j of a[i], lowest first, becomes byte i of a[j]) by swapping
-     * ever smaller blocks: 4-byte halves between longs 4 apart, then 2-byte quarters 2 apart, then single bytes.
-     */
-    static void transposeBytes(long[] a) {
-        for (int span = 4; span > 0; span /= 2) {
-            long mask = switch (span) {
-                case 4 -> 0x00000000FFFFFFFFL;
-                case 2 -> 0x0000FFFF0000FFFFL;
-                default -> 0x00FF00FF00FF00FFL;
-            };
-            for (int i = 0; i < 8; i++) {
-                if ((i & span) != 0) continue;
-                long t = ((a[i] >>> (8 * span)) ^ a[i + span]) & mask;
-                a[i + span] ^= t;
-                a[i] ^= t << (8 * span);
+    /** One group: per block, each row's F16 scale as a float, then packed byte j of every row side by side. */
+    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
+        for (int b = 0; b < blocks; b++) {
+            int to = (int) (b * GROUP_BLOCK_BYTES);
+            for (int r = 0; r < groupRows; r++) {
+                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
+                float d = Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8));
+                FLOAT_IN_BYTES.set(out, to + 4 * r, d);
+                for (int j = 0; j < HALF; j++) out[to + (int) PACKED_AT + j * ROWS + r] = in[from + 2 + j];
             }
         }
     }
