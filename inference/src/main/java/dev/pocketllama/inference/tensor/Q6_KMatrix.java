@@ -1,144 +1,245 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
+import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
-import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
-import static dev.pocketllama.inference.tensor.Vectors.quants;
+import static dev.pocketllama.inference.tensor.Vectors.LE;
 
 /**
- * Q6_K weights: 256-value super-blocks of 128 bytes of low nibbles ({@code ql}), 64 bytes of 2-bit high parts
- * ({@code qh}), 16 int8 scales (one per 16 values) and an F16 {@code d}; value = d * scale * (6-bit quant - 32).
- * Each half of 128 values uses 64 {@code ql} bytes and 32 {@code qh} bytes: value l, l+32, l+64, l+96 take the low
- * nibble of ql[l], of ql[l+32], the high nibble of ql[l], of ql[l+32], and bits 0-1, 2-3, 4-5, 6-7 of qh[l].
+ * Q6_K weights. In the file: 256-value super-blocks of 128 bytes of low nibbles ({@code ql}), 64 bytes of 2-bit
+ * high parts ({@code qh}), 16 int8 scales (one per 16 values) and an F16 {@code d}; value = d * scale * (6-bit quant
+ * - 32). Each half of 128 values uses 64 {@code ql} bytes and 32 {@code qh} bytes: value l, l+32, l+64, l+96 take the
+ * low nibble of ql[l], of ql[l+32], the high nibble of ql[l], of ql[l+32], and bits 0-1, 2-3, 4-5, 6-7 of qh[l].
+ *
+ * <p>At load they are copied into row groups ({@link RowGroupKernel}) with each quant less 32 unpacked to a byte (a
+ * third more memory than the file's 6.56 bits a weight, for a kernel that only loads and multiplies): per group and
+ * super-block, the rows' {@code d} as floats, scale g of every row side by side, then quant i of every row.
+ *
+ * <p>Every product is, per super-block, the exact integer sum of scale times the dot of quants and the input's Q8_K
+ * quants, times {@code d} and the input's scale, added super-block after super-block: {@link #dotScalar} bit for bit.
  */
-final class Q6_KMatrix extends Q8_KInputMatrix {
-    static final int QH = 128;
-    static final int SCALES = 192;
-    static final int D = 208;
+final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
+    private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int GROUP = Q8_KInput.GROUP;
+    private static final int FILE_BLOCK_BYTES = 210;
+    private static final int FILE_QH = 128;
+    private static final int FILE_SCALES = 192;
+    private static final int FILE_D = 208;
+    private static final long SCALES_AT = ROWS * 4L;
+    private static final long QUANTS_AT = SCALES_AT + (long) BLOCK / GROUP * ROWS;
+    private static final long GROUP_BLOCK_BYTES = QUANTS_AT + (long) BLOCK * ROWS;
+    /** Values whose 16-bit dot is exact: |8 * 32 * 127| fits a short. */
+    private static final int SPAN = 8;
+    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final int BLOCK_BYTES = GgmlType.Q6_K.blockBytes();
+    private final int blocks;
+    private final long groupBytes;
 
-    Q6_KMatrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q6_K, false, 32);
-        if (INTS.length() > GROUP) throw new IllegalStateException("Q6_K kernel assumes at most 16 int lanes");
+    Q6_KMatrix(String name, MemorySegment file, int rows, int columns) {
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q6_K);
+        this.blocks = columns / BLOCK;
+        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
+        if (file.isMapped()) file.unload();
     }
 
-    private int scale(long block, int group) { return data.get(ValueLayout.JAVA_BYTE, block + SCALES + group); }
-
-    /**
-     * Per super-block, its four quarters (two per half) in one loop: value l, l+32, l+64, l+96 of a half take the low
-     * nibble of ql[l], of ql[l+32], the high nibble of ql[l], of ql[l+32]; each step of lanes lies in one 16-value
-     * group, so its 16-bit products (63 * 127 fits) are widened and multiplied by that group's scale (the half's eight
-     * read as one long) into one int vector, summed once per super-block. The -32 offset comes once per group, from
-     * the input's group sums.
-     */
     @Override
-    public float dot(int row, Activation x) {
-        Q8_KInput in = x.q8_K();
-        short[] q = in.quants;
-        long block = rowOffset(row);
-        float sum = 0;
-        for (int b = 0; b < columns / BLOCK; b++, block += BLOCK_BYTES) {
-            IntVector acc = IntVector.zero(INTS);
-            int offset = 0;
-            for (int quarter = 0; quarter < 4; quarter++) {
-                int half = quarter >> 1;
-                int pair = quarter & 1;
-                long scales = data.get(Vectors.LONG, block + SCALES + 8L * half);
-                if (pair == 0) {
-                    for (int g = 0; g < 8; g++) offset += groupScale(scales, g) * in.groupSums[b * (BLOCK / GROUP) + 8 * half + g];
-                }
-                long ql = block + 64L * half + 32L * pair;
-                long qh = block + QH + 32L * half;
-                int lowAt = b * BLOCK + 128 * half + 32 * pair;
-                for (int c = 0; c < 32; c += LANES) {
-                    ShortVector nibbles = bytesAsShorts(data, ql + c);
-                    ShortVector bits = bytesAsShorts(data, qh + c);
-                    ShortVector low = nibbles.and((short) 0x0F)
-                            .or(bits.lanewise(VectorOperators.LSHL, 4 - 2 * pair).and((short) 0x30));
-                    ShortVector high = nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F)
-                            .or(bits.lanewise(VectorOperators.ASHR, 2 * pair).and((short) 0x30));
-                    acc = acc.add(Vectors.widen(low.mul(quants(q, lowAt + c))).mul(groupScale(scales, (32 * pair + c) / GROUP)))
-                            .add(Vectors.widen(high.mul(quants(q, lowAt + 64 + c))).mul(groupScale(scales, (64 + 32 * pair + c) / GROUP)));
+    public GgmlType type() { return GgmlType.Q6_K; }
+
+    @Override
+    protected void prepare(Activation x) { x.q8_K(); }
+
+    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
+    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
+        int blocks = columns / BLOCK;
+        int groups = RowGroupKernel.groups(rows);
+        long groupBytes = blocks * GROUP_BLOCK_BYTES;
+        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
+            int groupRows = Math.min(ROWS, rows - g * ROWS);
+            byte[] in = new byte[groupRows * fileRowBytes];
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
+            byte[] out = new byte[(int) groupBytes];
+            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
+            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
+        });
+        return interleaved;
+    }
+
+    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
+        for (int b = 0; b < blocks; b++) {
+            int to = (int) (b * GROUP_BLOCK_BYTES);
+            for (int r = 0; r < groupRows; r++) {
+                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
+                float d = Float.float16ToFloat((short) (in[from + FILE_D] & 0xFF | in[from + FILE_D + 1] << 8));
+                FLOAT_IN_BYTES.set(out, to + 4 * r, d);
+                for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
+                for (int i = 0; i < BLOCK; i++) {
+                    int half = i / 128;
+                    int k = i % 128 / 32;
+                    int l = i % 32;
+                    int packed = in[from + 64 * half + l + (k % 2) * 32] & 0xFF;
+                    int nibble = k < 2 ? packed & 0x0F : packed >>> 4;
+                    int bits = (in[from + FILE_QH + 32 * half + l] & 0xFF) >>> (2 * k) & 3;
+                    out[to + (int) QUANTS_AT + i * ROWS + r] = (byte) ((nibble | bits << 4) - 32);
                 }
             }
-            sum += Vectors.f16(data, block + D) * in.scales[b] * (acc.reduceLanes(VectorOperators.ADD) - 32 * offset);
+        }
+    }
+
+    @Override
+    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        for (int g = from; g < to; g++) {
+            int i = 0;
+            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
+            if (i < count) groupTimesOne(g, x[i], out[i]);
+        }
+    }
+
+    /**
+     * Per {@link #SPAN} values, the 16-bit dot of quants and input is exact; widened, times the rows' scale of that
+     * 16-value group, it adds into int sums (at most 16 * 127 * 16 * 32 * 127 in magnitude) that are exact per
+     * super-block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it
+     * does not inline.
+     */
+    private void groupTimesOne(int g, Activation x, float[] out) {
+        Q8_KInput in = x.q8_K();
+        short[] q = in.quants;
+        FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector high = low;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            IntVector lowSum = IntVector.zero(INTS);
+            IntVector highSum = lowSum;
+            for (int s = 0; s < BLOCK / GROUP; s++) {
+                long scales = block + SCALES_AT + (long) s * ROWS;
+                IntVector lowScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.B2I, INTS, 0);
+                IntVector highScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.B2I, INTS, 0);
+                for (int from = s * GROUP; from < (s + 1) * GROUP; from += SPAN) {
+                    ShortVector dot = ShortVector.zero(SHORTS);
+                    for (int i = from; i < from + SPAN; i++) {
+                        ShortVector quants = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
+                                .convertShape(VectorOperators.B2S, SHORTS, 0);
+                        dot = dot.add(quants.mul(q[b * BLOCK + i]));
+                    }
+                    lowSum = lowSum.add(((IntVector) dot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                    highSum = highSum.add(((IntVector) dot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                }
+            }
+            float xs = in.scales[b];
+            low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
+            high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0)));
+        }
+        // the last group's rows past the matrix's end are padding
+        int row = g * ROWS;
+        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+    }
+
+    /** {@link #groupTimesOne} for two inputs, each quant loaded once for both. */
+    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
+        Q8_KInput xIn = x.q8_K();
+        Q8_KInput yIn = y.q8_K();
+        short[] qx = xIn.quants;
+        short[] qy = yIn.quants;
+        FloatVector xLow = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector xHigh = xLow;
+        FloatVector yLow = xLow;
+        FloatVector yHigh = xLow;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            IntVector xLowSum = IntVector.zero(INTS);
+            IntVector xHighSum = xLowSum;
+            IntVector yLowSum = xLowSum;
+            IntVector yHighSum = xLowSum;
+            for (int s = 0; s < BLOCK / GROUP; s++) {
+                long scales = block + SCALES_AT + (long) s * ROWS;
+                IntVector lowScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.B2I, INTS, 0);
+                IntVector highScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.B2I, INTS, 0);
+                for (int from = s * GROUP; from < (s + 1) * GROUP; from += SPAN) {
+                    ShortVector xDot = ShortVector.zero(SHORTS);
+                    ShortVector yDot = xDot;
+                    for (int i = from; i < from + SPAN; i++) {
+                        ShortVector quants = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
+                                .convertShape(VectorOperators.B2S, SHORTS, 0);
+                        xDot = xDot.add(quants.mul(qx[b * BLOCK + i]));
+                        yDot = yDot.add(quants.mul(qy[b * BLOCK + i]));
+                    }
+                    xLowSum = xLowSum.add(((IntVector) xDot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                    xHighSum = xHighSum.add(((IntVector) xDot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                    yLowSum = yLowSum.add(((IntVector) yDot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                    yHighSum = yHighSum.add(((IntVector) yDot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                }
+            }
+            FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
+            FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
+            xLow = xLow.add(dLow.mul(xIn.scales[b]).mul((FloatVector) xLowSum.convert(VectorOperators.I2F, 0)));
+            xHigh = xHigh.add(dHigh.mul(xIn.scales[b]).mul((FloatVector) xHighSum.convert(VectorOperators.I2F, 0)));
+            yLow = yLow.add(dLow.mul(yIn.scales[b]).mul((FloatVector) yLowSum.convert(VectorOperators.I2F, 0)));
+            yHigh = yHigh.add(dHigh.mul(yIn.scales[b]).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0)));
+        }
+        int row = g * ROWS;
+        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+    }
+
+    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
+    @Override
+    public float dot(int row, Activation x) { return dotScalar(row, x); }
+
+    @Override
+    public float dotScalar(int row, Activation x) {
+        Q8_KInput in = x.q8_K();
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            int sumi = 0;
+            for (int s = 0; s < BLOCK / GROUP; s++) {
+                int dot = 0;
+                for (int i = s * GROUP; i < (s + 1) * GROUP; i++) dot += quant(row, block, i) * in.quants[b * BLOCK + i];
+                sumi += scale(row, block, s) * dot;
+            }
+            sum += d(row, block) * in.scales[b] * sumi;
         }
         return sum;
     }
 
-    /** The int8 scale of group {@code g} (0..7) of a half, from its eight scales read as one long. */
-    private static int groupScale(long scales, int g) { return (byte) (scales >>> 8 * g); }
-
     @Override
-    float blockDotScalar(long block, Q8_KInput x, int b) {
-        int sumi = 0;
-        for (int g = 0; g < BLOCK / GROUP; g++) {
-            int dot = 0;
-            for (int i = g * GROUP; i < (g + 1) * GROUP; i++) dot += (quant(block, i) - 32) * x.quants[b * BLOCK + i];
-            sumi += scale(block, g) * dot;
-        }
-        return Vectors.f16(data, block + D) * x.scales[b] * sumi;
-    }
-
-    @Override
-    void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt) {
-        long block = rowOffset(row);
-        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
-            d[blocksAt + b] = Vectors.f16(data, block + D);
-            for (int half = 0; half < 2; half++) {
-                for (int l = 0; l < 32; l += LANES) {
-                    long ql = block + 64L * half + l;
-                    long qh = block + QH + 32L * half + l;
-                    int to = at + 128 * half + l;
-                    // values l.., l+32.., l+64.., l+96.. of the half: groups 8 * half + (l + 32 * k) / 16
-                    int group = 8 * half + l / GROUP;
-                    sixBits(ql, 0, qh, 0, scale(block, group), values, to);
-                    sixBits(ql + 32, 0, qh, 2, scale(block, group + 2), values, to + 32);
-                    sixBits(ql, 4, qh, 4, scale(block, group + 4), values, to + 64);
-                    sixBits(ql + 32, 4, qh, 6, scale(block, group + 6), values, to + 96);
-                }
-            }
+    public void dequantizeRow(int row, float[] out, int offset) {
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            float d = d(row, block);
+            for (int i = 0; i < BLOCK; i++) out[offset + b * BLOCK + i] = d * scale(row, block, i / GROUP) * quant(row, block, i);
         }
     }
 
-    /**
-     * The nibbles at {@code ql} (shifted down by {@code nibble}) with bits {@code bit, bit + 1} of the bytes at
-     * {@code qh} on top, less 32, times {@code scale}, as floats into {@code values} (loads here, not vectors as
-     * arguments, which the JIT would box if it did not inline this).
-     */
-    private void sixBits(long ql, int nibble, long qh, int bit, int scale, float[] values, int at) {
-        ShortVector nibbles = bytesAsShorts(data, ql).lanewise(VectorOperators.ASHR, nibble).and((short) 0x0F);
-        ShortVector quants = nibbles.or(bytesAsShorts(data, qh).lanewise(VectorOperators.ASHR, bit).and((short) 3)
-                .lanewise(VectorOperators.LSHL, 4));
-        ((FloatVector) quants.sub((short) 32).mul((short) scale).convertShape(VectorOperators.S2F, Vectors.FLOATS_PER_INTS, 0))
-                .intoArray(values, at);
-    }
+    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
 
-    /** Unsigned 6-bit quant of value {@code i} (0..255). */
-    private int quant(long block, int i) {
-        int half = i / 128;
-        int k = i % 128 / 32;
-        int l = i % 32;
-        int packed = data.get(ValueLayout.JAVA_BYTE, block + 64L * half + l + (k % 2) * 32) & 0xFF;
-        int nibble = k < 2 ? packed & 0x0F : packed >>> 4;
-        int bits = (data.get(ValueLayout.JAVA_BYTE, block + QH + 32L * half + l) & 0xFF) >>> (2 * k) & 3;
-        return nibble | bits << 4;
-    }
+    private float d(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
 
-    @Override
-    void dequantizeBlock(long block, float[] out, int at) {
-        float d = Vectors.f16(data, block + D);
-        for (int i = 0; i < BLOCK; i++) out[at + i] = d * scale(block, i / GROUP) * (quant(block, i) - 32);
-    }
+    private int scale(int row, long block, int s) { return data.get(ValueLayout.JAVA_BYTE, block + SCALES_AT + (long) s * ROWS + row % ROWS); }
+
+    /** Quant {@code i} of the super-block, less 32. */
+    private int quant(int row, long block, int i) { return data.get(ValueLayout.JAVA_BYTE, block + QUANTS_AT + (long) i * ROWS + row % ROWS); }
 }
