@@ -5,11 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * A batch of inputs' Q8_0 or Q8_K encodings turned on their side, for products whose vector lanes run over inputs:
- * for each group of {@link #WIDTH} inputs and each position {@code k}, the group's quants at {@code k} lie side by
- * side as floats, and so do each block's scales (and, for Q8_K, the quant sums of each 32 values). One vector step
- * then multiplies one weight with a whole group. The quants are small integers, exact as floats. Reused from product
- * to product (it only grows), by one caller at a time.
+ * A batch of inputs' Q8_0 encodings turned on their side, for products whose vector lanes run over inputs: for each
+ * group of {@link #WIDTH} inputs and each position {@code k}, the group's quants at {@code k} lie side by side as
+ * floats, and so do each block's scales. One vector step then multiplies one weight with a whole group. The quants
+ * are small integers, exact as floats. Reused from product to product (it only grows), by one caller at a time.
  */
 final class InputColumns {
     static final VectorSpecies<Float> SPECIES = Vectors.FLOATS_PER_INTS;
@@ -19,8 +18,6 @@ final class InputColumns {
     float[] quants = new float[0];
     /** {@code [group][block][WIDTH]}. */
     float[] scales = new float[0];
-    /** Q8_K only: the quant sums of each 32 values (Q4_K's sub-blocks), {@code [group][32 values][WIDTH]}. */
-    int[] subBlockSums = new int[0];
     int count;
     /** Groups of {@link #WIDTH} inputs (lanes past the last input are zero). */
     int groups;
@@ -28,34 +25,18 @@ final class InputColumns {
     /** Lays out the Q8_0 encodings of {@code x[0 .. count)}, each of {@code columns} values; lanes past the last input are zero. */
     void fillQ8_0(Activation[] x, int count, int columns) {
         int blocks = columns / Q8InputMatrix.BLOCK;
-        size(count, columns, blocks, 0);
+        size(count, columns, blocks);
         for (int n = 0; n < count; n++) put(n, x[n].q8_0Quants(), columns, x[n].q8_0Scales(), blocks);
     }
 
-    /** The same for Q8_K encodings. */
-    void fillQ8_K(Activation[] x, int count, int columns) {
-        int blocks = columns / Q8_KInput.BLOCK;
-        int sums = columns / (2 * Q8_KInput.GROUP);
-        size(count, columns, blocks, sums);
-        for (int n = 0; n < count; n++) {
-            Q8_KInput in = x[n].q8_K();
-            put(n, in.quants, columns, in.scales, blocks);
-            for (int j = 0, at = n / WIDTH * sums * WIDTH + n % WIDTH; j < sums; j++, at += WIDTH) {
-                subBlockSums[at] = in.groupSums[2 * j] + in.groupSums[2 * j + 1];
-            }
-        }
-    }
-
-    private void size(int count, int columns, int blocks, int sums) {
+    private void size(int count, int columns, int blocks) {
         this.count = count;
         this.groups = (count + WIDTH - 1) / WIDTH;
         if (quants.length < groups * columns * WIDTH) quants = new float[groups * columns * WIDTH];
         if (scales.length < groups * blocks * WIDTH) scales = new float[groups * blocks * WIDTH];
-        if (subBlockSums.length < groups * sums * WIDTH) subBlockSums = new int[groups * sums * WIDTH];
         int full = count / WIDTH;
         Arrays.fill(quants, full * columns * WIDTH, groups * columns * WIDTH, 0f);
         Arrays.fill(scales, full * blocks * WIDTH, groups * blocks * WIDTH, 0f);
-        Arrays.fill(subBlockSums, full * sums * WIDTH, groups * sums * WIDTH, 0);
     }
 
     private void put(int n, short[] q, int columns, float[] s, int blocks) {

@@ -1,165 +1,316 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
+import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
+import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
-import static dev.pocketllama.inference.tensor.Vectors.SHORTS_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
-import static dev.pocketllama.inference.tensor.Vectors.quants;
+import static dev.pocketllama.inference.tensor.Vectors.LE;
 
 /**
- * Q4_K weights: 256-value super-blocks of an F16 {@code d}, an F16 {@code dmin}, 12 bytes packing eight 6-bit
- * scales and eight 6-bit mins (one pair per 32 values), then 128 bytes of nibbles where each 32 bytes hold 64 values
- * (low nibbles the first 32, high nibbles the next); value = d * scale * nibble - dmin * min.
+ * Q4_K weights. In the file: 256-value super-blocks of an F16 {@code d}, an F16 {@code dmin}, 12 bytes packing
+ * eight 6-bit scales and eight 6-bit mins (one pair per 32 values), then 128 bytes of nibbles where each 32 bytes
+ * hold 64 values (low nibbles the first 32, high nibbles the next); value = d * scale * nibble - dmin * min.
+ *
+ * <p>At load they are copied into row groups ({@link RowGroupKernel}): per group and super-block, the rows' {@code d}
+ * and {@code dmin} as floats, scale j and min j of every row as bytes, then packed byte k of every row.
+ *
+ * <p>Every product is, per super-block, {@code d * xs * (sum of scale * dot of nibbles and quants) - dmin * xs *
+ * (sum of min * the sub-block's quant sum)} with exact integer sums, added super-block after super-block:
+ * {@link #dotScalar} bit for bit.
  */
-final class Q4_KMatrix extends Q8_KInputMatrix {
-    static final int SCALES = 4;
-    static final int QS = 16;
+final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
+    private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int SUB = 32;
+    private static final int FILE_BLOCK_BYTES = 144;
+    private static final int FILE_SCALES = 4;
+    private static final int FILE_QS = 16;
+    private static final long DMIN_AT = ROWS * 4L;
+    private static final long SCALES_AT = 2 * ROWS * 4L;
+    private static final long MINS_AT = SCALES_AT + 8L * ROWS;
+    private static final long PACKED_AT = MINS_AT + 8L * ROWS;
+    private static final long GROUP_BLOCK_BYTES = PACKED_AT + (long) BLOCK / 2 * ROWS;
+    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final int BLOCK_BYTES = GgmlType.Q4_K.blockBytes();
+    private final int blocks;
+    private final long groupBytes;
 
-    Q4_KMatrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q4_K, true, 128);
+    Q4_KMatrix(String name, MemorySegment file, int rows, int columns) {
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_K);
+        this.blocks = columns / BLOCK;
+        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
+        if (file.isMapped()) file.unload();
     }
 
-    /** The 6-bit scale of sub-block {@code j} (0..7), from the packing llama.cpp calls get_scale_min_k4. */
-    static int scale(MemorySegment data, long block, int j) {
-        return j < 4 ? u8(data, block + SCALES + j) & 63
-                : (u8(data, block + SCALES + j + 4) & 0x0F) | (u8(data, block + SCALES + j - 4) >>> 6) << 4;
+    @Override
+    public GgmlType type() { return GgmlType.Q4_K; }
+
+    @Override
+    protected void prepare(Activation x) { x.q8_K(); }
+
+    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
+    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
+        int blocks = columns / BLOCK;
+        int groups = RowGroupKernel.groups(rows);
+        long groupBytes = blocks * GROUP_BLOCK_BYTES;
+        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
+            int groupRows = Math.min(ROWS, rows - g * ROWS);
+            byte[] in = new byte[groupRows * fileRowBytes];
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
+            byte[] out = new byte[(int) groupBytes];
+            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
+            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
+        });
+        return interleaved;
+    }
+
+    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
+        for (int b = 0; b < blocks; b++) {
+            int to = (int) (b * GROUP_BLOCK_BYTES);
+            for (int r = 0; r < groupRows; r++) {
+                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
+                FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
+                FLOAT_IN_BYTES.set(out, to + (int) DMIN_AT + 4 * r, Float.float16ToFloat((short) (in[from + 2] & 0xFF | in[from + 3] << 8)));
+                for (int j = 0; j < 8; j++) {
+                    out[to + (int) SCALES_AT + j * ROWS + r] = (byte) scale(in, from + FILE_SCALES, j);
+                    out[to + (int) MINS_AT + j * ROWS + r] = (byte) min(in, from + FILE_SCALES, j);
+                }
+                for (int k = 0; k < BLOCK / 2; k++) out[to + (int) PACKED_AT + k * ROWS + r] = in[from + FILE_QS + k];
+            }
+        }
+    }
+
+    /** The 6-bit scale of sub-block {@code j} (0..7) from the 12 packed bytes at {@code at} (llama.cpp's get_scale_min_k4). */
+    static int scale(byte[] packed, int at, int j) {
+        return j < 4 ? packed[at + j] & 63 : (packed[at + j + 4] & 0x0F) | (packed[at + j - 4] & 0xFF) >>> 6 << 4;
     }
 
     /** The 6-bit min of sub-block {@code j}. */
-    static int min(MemorySegment data, long block, int j) {
-        return j < 4 ? u8(data, block + SCALES + j + 4) & 63
-                : (u8(data, block + SCALES + j + 4) >>> 4) | (u8(data, block + SCALES + j) >>> 6) << 4;
+    static int min(byte[] packed, int at, int j) {
+        return j < 4 ? packed[at + j + 4] & 63 : (packed[at + j + 4] & 0xFF) >>> 4 | (packed[at + j] & 0xFF) >>> 6 << 4;
     }
 
-    private static int u8(MemorySegment data, long at) { return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF; }
-
-    /** The mins' part of a super-block's dot: the input's group sums carry it, so it costs 8 multiplies. */
-    private float minsTerm(long block, Q8_KInput x, int b) {
-        int sum = 0;
-        for (int j = 0; j < 8; j++) {
-            int g = b * (BLOCK / Q8_KInput.GROUP) + 2 * j;
-            sum += min(data, block, j) * (x.groupSums[g] + x.groupSums[g + 1]);
+    @Override
+    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        for (int g = from; g < to; g++) {
+            int i = 0;
+            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
+            if (i < count) groupTimesOne(g, x[i], out[i]);
         }
-        return Vectors.f16(data, block + 2) * x.scales[b] * sum;
     }
 
     /**
-     * Per super-block: the eight 6-bit scales and mins unpacked at once into the bytes of two longs (llama.cpp's
-     * mask-and-shift of the 12 packed bytes); each 32 nibble bytes hold two sub-blocks (low and high nibbles) whose
-     * integer dots stay in 16 bits (15 * 127 * 32 / lanes fits), are widened, multiplied by their scales and summed
-     * in ints; the mins come from the input's group sums. One loop in one method (the kernels are split no further,
-     * and every vector stays in registers).
+     * Per 32 packed bytes, two sub-blocks (low and high nibbles): each 16-bit sum starts from -8 times the
+     * sub-block's quant sum and adds nibble times quant; it may wrap on the way, but ends at the dot of the nibbles
+     * minus 8, within 8 * 127 * 32, so exact. Widened, with 8 times the quant sum added back, times the rows' scales,
+     * it adds into int sums; the mins' sums come from the input's sub-block sums. Written out in one method, as is
+     * {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
      */
-    @Override
-    public float dot(int row, Activation x) {
+    private void groupTimesOne(int g, Activation x, float[] out) {
         Q8_KInput in = x.q8_K();
         short[] q = in.quants;
-        long block = rowOffset(row);
-        float sum = 0;
-        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += BLOCK_BYTES) {
-            long scales = packedScales(block);
-            long mins = packedMins(block);
-            IntVector acc = IntVector.zero(INTS);
-            for (int j = 0; j < 4; j++) {
-                long qs = block + QS + SUB * j;
-                int qAt = at + 64 * j;
-                ShortVector low = ShortVector.zero(SHORTS_PER_INTS);
-                ShortVector high = ShortVector.zero(SHORTS_PER_INTS);
-                for (int c = 0; c < SUB; c += LANES) {
-                    ShortVector nibbles = bytesAsShorts(data, qs + c);
-                    low = low.add(nibbles.and((short) 0x0F).mul(quants(q, qAt + c)));
-                    high = high.add(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul(quants(q, qAt + SUB + c)));
+        int[] sums = in.groupSums;
+        FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector high = low;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            IntVector lowSum = IntVector.zero(INTS);
+            IntVector highSum = lowSum;
+            IntVector lowMins = lowSum;
+            IntVector highMins = lowSum;
+            for (int j = 0; j < 8; j += 2) {
+                int first = sums[b * 16 + 2 * j] + sums[b * 16 + 2 * j + 1];
+                int second = sums[b * 16 + 2 * j + 2] + sums[b * 16 + 2 * j + 3];
+                ShortVector firstDot = ShortVector.broadcast(SHORTS, (short) (-8 * first));
+                ShortVector secondDot = ShortVector.broadcast(SHORTS, (short) (-8 * second));
+                int at = b * BLOCK + SUB * j;
+                long packedAt = block + PACKED_AT + (long) SUB / 2 * j * ROWS;
+                for (int l = 0; l < SUB; l++) {
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                    firstDot = firstDot.add(packed.and((short) 0x0F).mul(q[at + l]));
+                    secondDot = secondDot.add(packed.lanewise(VectorOperators.LSHR, 4).mul(q[at + SUB + l]));
                 }
-                acc = acc.add(Vectors.widen(low).mul(unpacked(scales, 2 * j)))
-                        .add(Vectors.widen(high).mul(unpacked(scales, 2 * j + 1)));
+                long scales = block + SCALES_AT + (long) j * ROWS;
+                long mins = block + MINS_AT + (long) j * ROWS;
+                lowSum = lowSum.add(((IntVector) firstDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * first)
+                        .mul((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)));
+                highSum = highSum.add(((IntVector) firstDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * first)
+                        .mul((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)));
+                lowSum = lowSum.add(((IntVector) secondDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * second)
+                        .mul((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + ROWS, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)));
+                highSum = highSum.add(((IntVector) secondDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * second)
+                        .mul((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + ROWS + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)));
+                lowMins = lowMins.add(((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)).mul(first)
+                        .add(((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins + ROWS, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)).mul(second)));
+                highMins = highMins.add(((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)).mul(first)
+                        .add(((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins + ROWS + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0)).mul(second)));
             }
-            int minSum = 0;
-            int g = b * (BLOCK / Q8_KInput.GROUP);
-            for (int j = 0; j < 8; j++, g += 2) minSum += unpacked(mins, j) * (in.groupSums[g] + in.groupSums[g + 1]);
-            sum += Vectors.f16(data, block) * in.scales[b] * acc.reduceLanes(VectorOperators.ADD)
-                    - Vectors.f16(data, block + 2) * in.scales[b] * minSum;
+            float xs = in.scales[b];
+            low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0))
+                    .sub(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT, LE).mul(xs).mul((FloatVector) lowMins.convert(VectorOperators.I2F, 0))));
+            high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
+                    .sub(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT + LANES * 4L, LE).mul(xs).mul((FloatVector) highMins.convert(VectorOperators.I2F, 0))));
+        }
+        // the last group's rows past the matrix's end are padding
+        int row = g * ROWS;
+        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+    }
+
+    /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both; the mins' sums after the scales'. */
+    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
+        Q8_KInput xIn = x.q8_K();
+        Q8_KInput yIn = y.q8_K();
+        short[] qx = xIn.quants;
+        short[] qy = yIn.quants;
+        FloatVector xLow = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector xHigh = xLow;
+        FloatVector yLow = xLow;
+        FloatVector yHigh = xLow;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            IntVector xLowSum = IntVector.zero(INTS);
+            IntVector xHighSum = xLowSum;
+            IntVector yLowSum = xLowSum;
+            IntVector yHighSum = xLowSum;
+            for (int j = 0; j < 8; j += 2) {
+                int xFirst = xIn.groupSums[b * 16 + 2 * j] + xIn.groupSums[b * 16 + 2 * j + 1];
+                int xSecond = xIn.groupSums[b * 16 + 2 * j + 2] + xIn.groupSums[b * 16 + 2 * j + 3];
+                int yFirst = yIn.groupSums[b * 16 + 2 * j] + yIn.groupSums[b * 16 + 2 * j + 1];
+                int ySecond = yIn.groupSums[b * 16 + 2 * j + 2] + yIn.groupSums[b * 16 + 2 * j + 3];
+                ShortVector xFirstDot = ShortVector.broadcast(SHORTS, (short) (-8 * xFirst));
+                ShortVector xSecondDot = ShortVector.broadcast(SHORTS, (short) (-8 * xSecond));
+                ShortVector yFirstDot = ShortVector.broadcast(SHORTS, (short) (-8 * yFirst));
+                ShortVector ySecondDot = ShortVector.broadcast(SHORTS, (short) (-8 * ySecond));
+                int at = b * BLOCK + SUB * j;
+                long packedAt = block + PACKED_AT + (long) SUB / 2 * j * ROWS;
+                for (int l = 0; l < SUB; l++) {
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                    ShortVector first = packed.and((short) 0x0F);
+                    ShortVector second = packed.lanewise(VectorOperators.LSHR, 4);
+                    xFirstDot = xFirstDot.add(first.mul(qx[at + l]));
+                    xSecondDot = xSecondDot.add(second.mul(qx[at + SUB + l]));
+                    yFirstDot = yFirstDot.add(first.mul(qy[at + l]));
+                    ySecondDot = ySecondDot.add(second.mul(qy[at + SUB + l]));
+                }
+                long scales = block + SCALES_AT + (long) j * ROWS;
+                IntVector firstLow = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                IntVector firstHigh = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                IntVector secondLow = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + ROWS, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                IntVector secondHigh = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + ROWS + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                xLowSum = xLowSum.add(((IntVector) xFirstDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * xFirst).mul(firstLow))
+                        .add(((IntVector) xSecondDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * xSecond).mul(secondLow));
+                xHighSum = xHighSum.add(((IntVector) xFirstDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * xFirst).mul(firstHigh))
+                        .add(((IntVector) xSecondDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * xSecond).mul(secondHigh));
+                yLowSum = yLowSum.add(((IntVector) yFirstDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * yFirst).mul(firstLow))
+                        .add(((IntVector) ySecondDot.convertShape(VectorOperators.S2I, INTS, 0)).add(8 * ySecond).mul(secondLow));
+                yHighSum = yHighSum.add(((IntVector) yFirstDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * yFirst).mul(firstHigh))
+                        .add(((IntVector) ySecondDot.convertShape(VectorOperators.S2I, INTS, 1)).add(8 * ySecond).mul(secondHigh));
+            }
+            IntVector xLowMins = IntVector.zero(INTS);
+            IntVector xHighMins = xLowMins;
+            IntVector yLowMins = xLowMins;
+            IntVector yHighMins = xLowMins;
+            for (int j = 0; j < 8; j++) {
+                long mins = block + MINS_AT + (long) j * ROWS;
+                IntVector minsLow = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                IntVector minsHigh = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, mins + LANES, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                int xSum = xIn.groupSums[b * 16 + 2 * j] + xIn.groupSums[b * 16 + 2 * j + 1];
+                int ySum = yIn.groupSums[b * 16 + 2 * j] + yIn.groupSums[b * 16 + 2 * j + 1];
+                xLowMins = xLowMins.add(minsLow.mul(xSum));
+                xHighMins = xHighMins.add(minsHigh.mul(xSum));
+                yLowMins = yLowMins.add(minsLow.mul(ySum));
+                yHighMins = yHighMins.add(minsHigh.mul(ySum));
+            }
+            FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
+            FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
+            FloatVector dminLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT, LE);
+            FloatVector dminHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT + LANES * 4L, LE);
+            float xs = xIn.scales[b];
+            float ys = yIn.scales[b];
+            xLow = xLow.add(dLow.mul(xs).mul((FloatVector) xLowSum.convert(VectorOperators.I2F, 0))
+                    .sub(dminLow.mul(xs).mul((FloatVector) xLowMins.convert(VectorOperators.I2F, 0))));
+            xHigh = xHigh.add(dHigh.mul(xs).mul((FloatVector) xHighSum.convert(VectorOperators.I2F, 0))
+                    .sub(dminHigh.mul(xs).mul((FloatVector) xHighMins.convert(VectorOperators.I2F, 0))));
+            yLow = yLow.add(dLow.mul(ys).mul((FloatVector) yLowSum.convert(VectorOperators.I2F, 0))
+                    .sub(dminLow.mul(ys).mul((FloatVector) yLowMins.convert(VectorOperators.I2F, 0))));
+            yHigh = yHigh.add(dHigh.mul(ys).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0))
+                    .sub(dminHigh.mul(ys).mul((FloatVector) yHighMins.convert(VectorOperators.I2F, 0))));
+        }
+        int row = g * ROWS;
+        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
+        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+    }
+
+    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
+    @Override
+    public float dot(int row, Activation x) { return dotScalar(row, x); }
+
+    @Override
+    public float dotScalar(int row, Activation x) {
+        Q8_KInput in = x.q8_K();
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            int sumi = 0;
+            int mins = 0;
+            for (int j = 0; j < 8; j++) {
+                int dot = 0;
+                for (int l = 0; l < SUB; l++) dot += nibble(row, block, j, l) * in.quants[b * BLOCK + SUB * j + l];
+                sumi += rowByte(row, block + SCALES_AT + (long) j * ROWS) * dot;
+                mins += rowByte(row, block + MINS_AT + (long) j * ROWS) * (in.groupSums[b * 16 + 2 * j] + in.groupSums[b * 16 + 2 * j + 1]);
+            }
+            sum += d(row, block) * in.scales[b] * sumi - d(row, block + DMIN_AT) * in.scales[b] * mins;
         }
         return sum;
     }
 
     @Override
-    void unpackRow(int row, float[] values, int valuesAt, float[] d, float[] dmin, int[] mins, int blocksAt) {
-        long block = rowOffset(row);
-        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += BLOCK_BYTES) {
-            d[blocksAt + b] = Vectors.f16(data, block);
-            dmin[blocksAt + b] = Vectors.f16(data, block + 2);
-            long packedScales = packedScales(block);
-            long packedMins = packedMins(block);
-            for (int j = 0; j < 8; j++) mins[(blocksAt + b) * 8 + j] = unpacked(packedMins, j);
-            for (int j = 0; j < 4; j++) {
-                int low = unpacked(packedScales, 2 * j);
-                int high = unpacked(packedScales, 2 * j + 1);
-                for (int c = 0; c < SUB; c += LANES) {
-                    ShortVector nibbles = bytesAsShorts(data, block + QS + SUB * j + c);
-                    Vectors.shortsAsFloats(nibbles.and((short) 0x0F).mul((short) low), values, at + 64 * j + c);
-                    Vectors.shortsAsFloats(nibbles.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F).mul((short) high),
-                            values, at + 64 * j + SUB + c);
-                }
+    public void dequantizeRow(int row, float[] out, int offset) {
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            for (int j = 0; j < 8; j++) {
+                float scale = d(row, block) * rowByte(row, block + SCALES_AT + (long) j * ROWS);
+                float min = d(row, block + DMIN_AT) * rowByte(row, block + MINS_AT + (long) j * ROWS);
+                for (int l = 0; l < SUB; l++) out[offset + b * BLOCK + SUB * j + l] = scale * nibble(row, block, j, l) - min;
             }
         }
     }
 
-    /**
-     * The eight 6-bit scales of the super-block at byte {@code block}, one per byte of a long: llama.cpp's
-     * mask-and-shift of the 12 packed bytes, done on two words at once.
-     */
-    private long packedScales(long block) {
-        long low8 = data.get(Vectors.LONG, block + SCALES);
-        long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
-        return low8 & 0x3F3F3F3FL | ((high4 & 0x0F0F0F0FL) | (low8 >>> 6 & 0x03030303L) << 4) << 32;
-    }
+    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
 
-    /** The eight 6-bit mins, packed as {@link #packedScales}. */
-    private long packedMins(long block) {
-        long low8 = data.get(Vectors.LONG, block + SCALES);
-        long high4 = data.get(Vectors.INT, block + SCALES + 8) & 0xFFFFFFFFL;
-        return low8 >>> 32 & 0x3F3F3F3FL | ((high4 >>> 4 & 0x0F0F0F0FL) | (low8 >>> 38 & 0x03030303L) << 4) << 32;
-    }
+    /** The row's float in the group's floats at {@code at}. */
+    private float d(int row, long at) { return data.get(FLOAT, at + (row % ROWS) * 4L); }
 
-    /** Byte {@code j} of {@code packed}. */
-    private static int unpacked(long packed, int j) { return (int) (packed >>> 8 * j) & 0xFF; }
-
-    @Override
-    float blockDotScalar(long block, Q8_KInput x, int b) {
-        int sumi = 0;
-        for (int j = 0; j < 8; j++) {
-            int dot = 0;
-            for (int l = 0; l < SUB; l++) dot += nibble(block, j, l) * x.quants[b * BLOCK + SUB * j + l];
-            sumi += scale(data, block, j) * dot;
-        }
-        return Vectors.f16(data, block) * x.scales[b] * sumi - minsTerm(block, x, b);
-    }
+    /** The row's unsigned byte in the group's bytes at {@code at}. */
+    private int rowByte(int row, long at) { return data.get(ValueLayout.JAVA_BYTE, at + row % ROWS) & 0xFF; }
 
     /** Nibble {@code l} of sub-block {@code j}: sub-blocks 2k and 2k+1 share 32 bytes, low and high nibbles. */
-    private int nibble(long block, int j, int l) {
-        int packed = u8(data, block + QS + SUB * (j / 2) + l);
+    private int nibble(int row, long block, int j, int l) {
+        int packed = rowByte(row, block + PACKED_AT + (long) (SUB * (j / 2) + l) * ROWS);
         return j % 2 == 0 ? packed & 0x0F : packed >>> 4;
-    }
-
-    @Override
-    void dequantizeBlock(long block, float[] out, int at) {
-        float d = Vectors.f16(data, block);
-        float dmin = Vectors.f16(data, block + 2);
-        for (int j = 0; j < 8; j++) {
-            float scale = d * scale(data, block, j);
-            float min = dmin * min(data, block, j);
-            for (int l = 0; l < SUB; l++) out[at + SUB * j + l] = scale * nibble(block, j, l) - min;
-        }
     }
 }
