@@ -6,13 +6,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.stream.IntStream;
 
 import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
@@ -55,22 +53,10 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
     @Override
     protected void prepare(Activation x) { x.q8_0Quants(); }
 
-    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
     private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
         int blocks = columns / BLOCK;
-        int groups = RowGroupKernel.groups(rows);
-        long groupBytes = blocks * GROUP_BLOCK_BYTES;
-        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
-        IntStream.range(0, groups).parallel().forEach(g -> {
-            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
-            int groupRows = Math.min(ROWS, rows - g * ROWS);
-            byte[] in = new byte[groupRows * fileRowBytes];
-            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
-            byte[] out = new byte[(int) groupBytes];
-            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
-            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
-        });
-        return interleaved;
+        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
+                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
     }
 
     /** One group: per block, each row's F16 scale as a float, then packed byte j of every row side by side. */
@@ -79,19 +65,9 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
             int to = (int) (b * GROUP_BLOCK_BYTES);
             for (int r = 0; r < groupRows; r++) {
                 int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                float d = Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8));
-                FLOAT_IN_BYTES.set(out, to + 4 * r, d);
-                for (int j = 0; j < HALF; j++) out[to + (int) PACKED_AT + j * ROWS + r] = in[from + 2 + j];
+                FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
             }
-        }
-    }
-
-    @Override
-    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
-        for (int g = from; g < to; g++) {
-            int i = 0;
-            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
-            if (i < count) groupTimesOne(g, x[i], out[i]);
+            RowGroups.interleaveBytes(in, b * FILE_BLOCK_BYTES + 2, fileRowBytes, groupRows, HALF, out, to + (int) PACKED_AT);
         }
     }
 
@@ -101,7 +77,8 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
      * Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not
      * inline, and it stops inlining small helpers in methods this large.
      */
-    private void groupTimesOne(int g, Activation x, float[] out) {
+    @Override
+    public void groupTimesOne(int g, Activation x, float[] out) {
         short[] q = x.q8_0Quants();
         short[] minusEight = x.q8_0MinusEightSums();
         float[] scales = x.q8_0Scales();
@@ -131,7 +108,8 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
-    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
+    @Override
+    public void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
         short[] qx = x.q8_0Quants();
         short[] qy = y.q8_0Quants();
         short[] mx = x.q8_0MinusEightSums();

@@ -7,13 +7,11 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.stream.IntStream;
 
 import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
@@ -63,24 +61,13 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
 
-    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
     private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
         int blocks = columns / BLOCK;
-        int groups = RowGroupKernel.groups(rows);
-        long groupBytes = blocks * GROUP_BLOCK_BYTES;
-        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
-        IntStream.range(0, groups).parallel().forEach(g -> {
-            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
-            int groupRows = Math.min(ROWS, rows - g * ROWS);
-            byte[] in = new byte[groupRows * fileRowBytes];
-            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
-            byte[] out = new byte[(int) groupBytes];
-            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
-            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
-        });
-        return interleaved;
+        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
+                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
     }
 
+    /** One group: per super-block, each row's d and dmin as floats, scale j and min j of every row, then packed byte k of every row. */
     private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
         for (int b = 0; b < blocks; b++) {
             int to = (int) (b * GROUP_BLOCK_BYTES);
@@ -92,8 +79,8 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
                     out[to + (int) SCALES_AT + j * ROWS + r] = (byte) scale(in, from + FILE_SCALES, j);
                     out[to + (int) MINS_AT + j * ROWS + r] = (byte) min(in, from + FILE_SCALES, j);
                 }
-                for (int k = 0; k < BLOCK / 2; k++) out[to + (int) PACKED_AT + k * ROWS + r] = in[from + FILE_QS + k];
             }
+            RowGroups.interleaveBytes(in, b * FILE_BLOCK_BYTES + FILE_QS, fileRowBytes, groupRows, BLOCK / 2, out, to + (int) PACKED_AT);
         }
     }
 
@@ -107,15 +94,6 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
         return j < 4 ? packed[at + j + 4] & 63 : (packed[at + j + 4] & 0xFF) >>> 4 | (packed[at + j] & 0xFF) >>> 6 << 4;
     }
 
-    @Override
-    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
-        for (int g = from; g < to; g++) {
-            int i = 0;
-            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
-            if (i < count) groupTimesOne(g, x[i], out[i]);
-        }
-    }
-
     /**
      * Per 32 packed bytes, two sub-blocks (low and high nibbles): each 16-bit sum starts from -8 times the
      * sub-block's quant sum and adds nibble times quant; it may wrap on the way, but ends at the dot of the nibbles
@@ -123,7 +101,8 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
      * it adds into int sums; the mins' sums come from the input's sub-block sums. Written out in one method, as is
      * {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
      */
-    private void groupTimesOne(int g, Activation x, float[] out) {
+    @Override
+    public void groupTimesOne(int g, Activation x, float[] out) {
         Q8_KInput in = x.q8_K();
         short[] q = in.quants;
         int[] sums = in.groupSums;
@@ -177,7 +156,8 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both; the mins' sums after the scales'. */
-    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
+    @Override
+    public void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
         Q8_KInput xIn = x.q8_K();
         Q8_KInput yIn = y.q8_K();
         short[] qx = xIn.quants;

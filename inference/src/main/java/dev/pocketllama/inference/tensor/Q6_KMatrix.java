@@ -7,13 +7,11 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.stream.IntStream;
 
 import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
@@ -65,24 +63,13 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
 
-    /** The row groups of {@code file}'s rows, built in parallel, group by group through heap arrays (load time only). */
     private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
         int blocks = columns / BLOCK;
-        int groups = RowGroupKernel.groups(rows);
-        long groupBytes = blocks * GROUP_BLOCK_BYTES;
-        MemorySegment interleaved = Arena.ofAuto().allocate(groups * groupBytes, 64);
-        IntStream.range(0, groups).parallel().forEach(g -> {
-            int fileRowBytes = blocks * FILE_BLOCK_BYTES;
-            int groupRows = Math.min(ROWS, rows - g * ROWS);
-            byte[] in = new byte[groupRows * fileRowBytes];
-            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * ROWS * fileRowBytes, in, 0, in.length);
-            byte[] out = new byte[(int) groupBytes];
-            interleaveGroup(in, groupRows, fileRowBytes, blocks, out);
-            MemorySegment.copy(out, 0, interleaved, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
-        });
-        return interleaved;
+        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
+                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
     }
 
+    /** One group: per super-block, each row's d as a float, scale g of every row side by side, then quant i less 32 of every row. */
     private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
         for (int b = 0; b < blocks; b++) {
             int to = (int) (b * GROUP_BLOCK_BYTES);
@@ -91,25 +78,19 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
                 float d = Float.float16ToFloat((short) (in[from + FILE_D] & 0xFF | in[from + FILE_D + 1] << 8));
                 FLOAT_IN_BYTES.set(out, to + 4 * r, d);
                 for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
-                for (int i = 0; i < BLOCK; i++) {
-                    int half = i / 128;
-                    int k = i % 128 / 32;
-                    int l = i % 32;
-                    int packed = in[from + 64 * half + l + (k % 2) * 32] & 0xFF;
-                    int nibble = k < 2 ? packed & 0x0F : packed >>> 4;
-                    int bits = (in[from + FILE_QH + 32 * half + l] & 0xFF) >>> (2 * k) & 3;
-                    out[to + (int) QUANTS_AT + i * ROWS + r] = (byte) ((nibble | bits << 4) - 32);
+                for (int half = 0; half < 2; half++) {
+                    for (int l = 0; l < 32; l++) {
+                        int first = in[from + 64 * half + l] & 0xFF;
+                        int second = in[from + 64 * half + 32 + l] & 0xFF;
+                        int bits = in[from + FILE_QH + 32 * half + l] & 0xFF;
+                        int at = to + (int) QUANTS_AT + (128 * half + l) * ROWS + r;
+                        out[at] = (byte) ((first & 0x0F | (bits & 3) << 4) - 32);
+                        out[at + 32 * ROWS] = (byte) ((second & 0x0F | (bits >>> 2 & 3) << 4) - 32);
+                        out[at + 64 * ROWS] = (byte) ((first >>> 4 | (bits >>> 4 & 3) << 4) - 32);
+                        out[at + 96 * ROWS] = (byte) ((second >>> 4 | (bits >>> 6) << 4) - 32);
+                    }
                 }
             }
-        }
-    }
-
-    @Override
-    public void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
-        for (int g = from; g < to; g++) {
-            int i = 0;
-            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
-            if (i < count) groupTimesOne(g, x[i], out[i]);
         }
     }
 
@@ -119,7 +100,8 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
      * super-block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it
      * does not inline.
      */
-    private void groupTimesOne(int g, Activation x, float[] out) {
+    @Override
+    public void groupTimesOne(int g, Activation x, float[] out) {
         Q8_KInput in = x.q8_K();
         short[] q = in.quants;
         FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
@@ -155,7 +137,8 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
     }
 
     /** {@link #groupTimesOne} for two inputs, each quant loaded once for both. */
-    private void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
+    @Override
+    public void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
         Q8_KInput xIn = x.q8_K();
         Q8_KInput yIn = y.q8_K();
         short[] qx = xIn.quants;

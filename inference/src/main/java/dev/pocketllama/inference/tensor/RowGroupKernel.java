@@ -17,9 +17,23 @@ interface RowGroupKernel {
     /** Bytes that widen to one {@link #SHORTS} vector: one per row. */
     VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(ROWS * 8));
 
-    /** Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared: {@code out[input][row]}. */
-    void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count);
+    /**
+     * Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared:
+     * {@code out[input][row]}. Two inputs at a time, so each weight is unpacked once for both.
+     */
+    default void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        for (int g = from; g < to; g++) {
+            int i = 0;
+            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
+            if (i < count) groupTimesOne(g, x[i], out[i]);
+        }
+    }
+
+    /** Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding, are not written). */
+    void groupTimesOne(int g, Activation x, float[] out);
+
+    /** {@link #groupTimesOne} for two inputs. */
+    void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut);
 
     static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
-
 }

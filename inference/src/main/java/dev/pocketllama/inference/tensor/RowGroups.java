@@ -1,0 +1,125 @@
+package dev.pocketllama.inference.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+
+/** Builds the row-group copies of {@link RowGroupKernel} types at load. */
+final class RowGroups {
+    /** Writes one group: {@code groupRows} rows of the file's bytes in, the group's bytes out. */
+    @FunctionalInterface
+    interface GroupWriter {
+        void write(byte[] fileRows, int groupRows, byte[] group);
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle MALLOC = LINKER.defaultLookup().find("malloc")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG))).orElse(null);
+    private static final MethodHandle FREE = LINKER.defaultLookup().find("free")
+            .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS))).orElse(null);
+
+    private RowGroups() { }
+
+    /**
+     * The row groups of the {@code rows} rows of {@code file}, {@code groupBytes} each, written group by group in
+     * parallel through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable.
+     */
+    static MemorySegment copy(MemorySegment file, int rows, int fileRowBytes, long groupBytes, GroupWriter writer) {
+        int groups = RowGroupKernel.groups(rows);
+        MemorySegment copy = allocate(groups * groupBytes);
+        IntStream.range(0, groups).parallel().forEach(g -> {
+            int groupRows = Math.min(RowGroupKernel.ROWS, rows - g * RowGroupKernel.ROWS);
+            byte[] in = new byte[groupRows * fileRowBytes];
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * RowGroupKernel.ROWS * fileRowBytes, in, 0, in.length);
+            byte[] out = new byte[Math.toIntExact(groupBytes)];
+            writer.write(in, groupRows, out);
+            MemorySegment.copy(out, 0, copy, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
+        });
+        return copy;
+    }
+
+    /**
+     * Interleaves {@code bytes} bytes (a multiple of 8) of each of a group's rows: byte j of row r, at {@code in[from
+     * + r * stride + j]}, goes to {@code out[to + j * ROWS + r]}; rows from {@code groupRows} on are zero. Eight rows
+     * and eight bytes at a time, as eight longs transposed in registers.
+     */
+    static void interleaveBytes(byte[] in, int from, int stride, int groupRows, int bytes, byte[] out, int to) {
+        for (int r = 0; r < RowGroupKernel.ROWS; r += 8) {
+            for (int j = 0; j < bytes; j += 8) {
+                long a0 = row(in, from + j, stride, r, groupRows);
+                long a1 = row(in, from + j, stride, r + 1, groupRows);
+                long a2 = row(in, from + j, stride, r + 2, groupRows);
+                long a3 = row(in, from + j, stride, r + 3, groupRows);
+                long a4 = row(in, from + j, stride, r + 4, groupRows);
+                long a5 = row(in, from + j, stride, r + 5, groupRows);
+                long a6 = row(in, from + j, stride, r + 6, groupRows);
+                long a7 = row(in, from + j, stride, r + 7, groupRows);
+                // swap 4-byte halves between longs 4 apart, then 2-byte quarters 2 apart, then bytes 1 apart
+                long t;
+                t = (a0 >>> 32 ^ a4) & HALVES; a4 ^= t; a0 ^= t << 32;
+                t = (a1 >>> 32 ^ a5) & HALVES; a5 ^= t; a1 ^= t << 32;
+                t = (a2 >>> 32 ^ a6) & HALVES; a6 ^= t; a2 ^= t << 32;
+                t = (a3 >>> 32 ^ a7) & HALVES; a7 ^= t; a3 ^= t << 32;
+                t = (a0 >>> 16 ^ a2) & QUARTERS; a2 ^= t; a0 ^= t << 16;
+                t = (a1 >>> 16 ^ a3) & QUARTERS; a3 ^= t; a1 ^= t << 16;
+                t = (a4 >>> 16 ^ a6) & QUARTERS; a6 ^= t; a4 ^= t << 16;
+                t = (a5 >>> 16 ^ a7) & QUARTERS; a7 ^= t; a5 ^= t << 16;
+                t = (a0 >>> 8 ^ a1) & EIGHTHS; a1 ^= t; a0 ^= t << 8;
+                t = (a2 >>> 8 ^ a3) & EIGHTHS; a3 ^= t; a2 ^= t << 8;
+                t = (a4 >>> 8 ^ a5) & EIGHTHS; a5 ^= t; a4 ^= t << 8;
+                t = (a6 >>> 8 ^ a7) & EIGHTHS; a7 ^= t; a6 ^= t << 8;
+                int at = to + j * RowGroupKernel.ROWS + r;
+                LONG_IN_BYTES.set(out, at, a0);
+                LONG_IN_BYTES.set(out, at + RowGroupKernel.ROWS, a1);
+                LONG_IN_BYTES.set(out, at + 2 * RowGroupKernel.ROWS, a2);
+                LONG_IN_BYTES.set(out, at + 3 * RowGroupKernel.ROWS, a3);
+                LONG_IN_BYTES.set(out, at + 4 * RowGroupKernel.ROWS, a4);
+                LONG_IN_BYTES.set(out, at + 5 * RowGroupKernel.ROWS, a5);
+                LONG_IN_BYTES.set(out, at + 6 * RowGroupKernel.ROWS, a6);
+                LONG_IN_BYTES.set(out, at + 7 * RowGroupKernel.ROWS, a7);
+            }
+        }
+    }
+
+    private static final long HALVES = 0x00000000FFFFFFFFL;
+    private static final long QUARTERS = 0x0000FFFF0000FFFFL;
+    private static final long EIGHTHS = 0x00FF00FF00FF00FFL;
+    private static final VarHandle LONG_IN_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static long row(byte[] in, int at, int stride, int r, int groupRows) {
+        return r < groupRows ? (long) LONG_IN_BYTES.get(in, at + r * stride) : 0;
+    }
+
+    /**
+     * 64-byte aligned memory from the C library's malloc where it has one: the Arena API zeroes what it allocates, a
+     * single-threaded first touch of every page (half a second for 600 MB on a virtual machine) that the parallel
+     * copy would repeat anyway.
+     */
+    private static MemorySegment allocate(long bytes) {
+        if (MALLOC == null || FREE == null) return Arena.ofAuto().allocate(bytes, 64);
+        MemorySegment raw;
+        try {
+            raw = (MemorySegment) MALLOC.invokeExact(bytes + 63);
+        } catch (Throwable e) {
+            throw new IllegalStateException("malloc failed", e);
+        }
+        if (raw.address() == 0) throw new OutOfMemoryError("no memory for " + bytes + " bytes of weights");
+        MemorySegment owned = raw.reinterpret(bytes + 63, Arena.ofAuto(), RowGroups::free);
+        return owned.asSlice((64 - owned.address() % 64) % 64, bytes);
+    }
+
+    private static void free(MemorySegment memory) {
+        try {
+            FREE.invokeExact(memory);
+        } catch (Throwable e) {
+            throw new IllegalStateException("free failed", e);
+        }
+    }
+}
