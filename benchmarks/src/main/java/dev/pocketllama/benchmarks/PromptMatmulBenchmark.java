@@ -67,7 +67,7 @@ public class PromptMatmulBenchmark {
         arena.close();
     }
 
-    /** The chunk's product: each row read once for all tokens (the column kernel where the type has one). */
+    /** The chunk's product: each row (or group of rows) read from memory once for all tokens. */
     @Benchmark
     public float[][] matmul(MatvecBenchmark.Streamed streamed) {
         for (Activation x : inputs) x.changed();

@@ -32,9 +32,6 @@ public final class KernelPool implements AutoCloseable {
     private final Worker[] workers;
     private final RowProducts rowProducts = new RowProducts();
     private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
-    private final InputColumns columns = new InputColumns();
-    private final RowsTimesColumns rowsTimesColumns = new RowsTimesColumns();
-    private final EncodeInputs encodeInputs = new EncodeInputs();
     private final GroupsTimesInputs groupsTimesInputs = new GroupsTimesInputs();
 
     /*
@@ -136,26 +133,6 @@ public final class KernelPool implements AutoCloseable {
             else forRanges(groups, 1, groupsTimesInputs);
         } finally {
             groupsTimesInputs.set(null, null, null, 0);
-        }
-    }
-
-    /**
-     * The same as {@link #rowsTimesInputs}, through {@code kernel} (which is {@code m}): the inputs are encoded on
-     * every thread (on the caller alone it was a tenth of a prompt chunk's time), then laid out once, here.
-     */
-    synchronized void rowsTimesColumns(WeightMatrix m, ColumnKernel kernel, Activation[] x, float[][] out, int count) {
-        encodeInputs.set(m, x);
-        try {
-            forRanges(count, encodeInputs);
-        } finally {
-            encodeInputs.set(null, null);
-        }
-        kernel.layOut(columns, x, count);
-        rowsTimesColumns.set(kernel, columns, out);
-        try {
-            forRanges(m.rows(), rowsTimesColumns);
-        } finally {
-            rowsTimesColumns.set(null, null, null);
         }
     }
 
@@ -295,37 +272,5 @@ public final class KernelPool implements AutoCloseable {
 
         @Override
         public void run(int from, int to) { kernel.groupsTimesInputs(from, to, inputs, outs, count); }
-    }
-
-    /** The reusable task of {@link #rowsTimesColumns}. */
-    private static final class RowsTimesColumns implements RangeTask {
-        private ColumnKernel matrix;
-        private InputColumns inputs;
-        private float[][] outs;
-
-        void set(ColumnKernel matrix, InputColumns inputs, float[][] outs) {
-            this.matrix = matrix;
-            this.inputs = inputs;
-            this.outs = outs;
-        }
-
-        @Override
-        public void run(int from, int to) { matrix.rowsTimesColumns(from, to, inputs, outs); }
-    }
-
-    /** The reusable task that computes each input's encoding for a matrix, before its rows split. */
-    private static final class EncodeInputs implements RangeTask {
-        private WeightMatrix matrix;
-        private Activation[] inputs;
-
-        void set(WeightMatrix matrix, Activation[] inputs) {
-            this.matrix = matrix;
-            this.inputs = inputs;
-        }
-
-        @Override
-        public void run(int from, int to) {
-            for (int b = from; b < to; b++) matrix.prepare(inputs[b]);
-        }
     }
 }

@@ -101,10 +101,7 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
             low = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s), low);
             high = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s), high);
         }
-        // the last group's rows past the matrix's end are padding
-        int row = g * ROWS;
-        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(low, high, g, rows, out);
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
@@ -141,11 +138,8 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
             yLow = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
             yHigh = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        int row = g * ROWS;
-        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
-        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
+        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
     /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */

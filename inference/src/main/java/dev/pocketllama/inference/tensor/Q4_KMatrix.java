@@ -149,10 +149,7 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
                     .sub(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT + LANES * 4L, LE).mul(xs).mul((FloatVector) highMins.convert(VectorOperators.I2F, 0))));
         }
-        // the last group's rows past the matrix's end are padding
-        int row = g * ROWS;
-        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(low, high, g, rows, out);
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both; the mins' sums after the scales'. */
@@ -238,11 +235,8 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
             yHigh = yHigh.add(dHigh.mul(ys).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0))
                     .sub(dminHigh.mul(ys).mul((FloatVector) yHighMins.convert(VectorOperators.I2F, 0))));
         }
-        int row = g * ROWS;
-        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
-        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
+        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
     /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */

@@ -130,10 +130,7 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
             low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0)));
         }
-        // the last group's rows past the matrix's end are padding
-        int row = g * ROWS;
-        low.intoArray(out, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        high.intoArray(out, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(low, high, g, rows, out);
     }
 
     /** {@link #groupTimesOne} for two inputs, each quant loaded once for both. */
@@ -180,11 +177,8 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
             yLow = yLow.add(dLow.mul(yIn.scales[b]).mul((FloatVector) yLowSum.convert(VectorOperators.I2F, 0)));
             yHigh = yHigh.add(dHigh.mul(yIn.scales[b]).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0)));
         }
-        int row = g * ROWS;
-        xLow.intoArray(xOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        xHigh.intoArray(xOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
-        yLow.intoArray(yOut, row, FLOATS_PER_INTS.indexInRange(row, rows));
-        yHigh.intoArray(yOut, row + LANES, FLOATS_PER_INTS.indexInRange(row + LANES, rows));
+        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
+        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
     /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */

@@ -1,6 +1,7 @@
 package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -8,87 +9,205 @@ import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
+import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
-import static dev.pocketllama.inference.tensor.Vectors.bytesAsShorts;
-import static dev.pocketllama.inference.tensor.Vectors.quants;
+import static dev.pocketllama.inference.tensor.Vectors.LE;
 
-/** Q8_0 weights: blocks of an F16 scale {@code d} then 32 int8 quants; value = d * q. */
-final class Q8_0Matrix extends Q8InputMatrix {
+/**
+ * Weights whose values are, per 32-value block, an F16 scale {@code d} times a small signed integer. Q8_0 stores
+ * the integers as 32 int8 after {@code d}. Q5_0 stores {@code d}, a 32-bit word whose bit i is the fifth bit of
+ * value i, then 16 bytes whose low nibbles are the low bits of values 0..15 and high nibbles those of 16..31; value =
+ * d * (five-bit quant - 16); llama.cpp's Q4_K_M falls back to it where rows do not divide into 256-blocks.
+ *
+ * <p>At load both are copied into row groups ({@link RowGroupKernel}), Q5_0's values unpacked to bytes: per group
+ * and block, the rows' {@code d} as floats, then value i of every row as a signed byte. Every product is, per block,
+ * the exact integer dot with the input's Q8_0 quants, added with both scales in one rounding, block after block:
+ * {@link #dotScalar} bit for bit.
+ */
+final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
+    private static final int BLOCK = 32;
+    private static final int Q8_0_BYTES = 34;
+    private static final int Q5_0_BYTES = 22;
+    private static final long QUANTS_AT = ROWS * 4L;
+    private static final long GROUP_BLOCK_BYTES = QUANTS_AT + (long) BLOCK * ROWS;
+    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    Q8_0Matrix(String name, MemorySegment data, int rows, int columns) {
-        super(name, data, rows, columns, GgmlType.Q8_0);
+    private final GgmlType type;
+    private final int blocks;
+    private final long groupBytes;
+
+    private Q8_0Matrix(String name, MemorySegment groups, int rows, int columns, GgmlType type) {
+        super(name, groups, rows, columns, type);
+        this.type = type;
+        this.blocks = columns / BLOCK;
+        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
     }
+
+    /** A Q8_0 tensor, copied into row groups; the file's pages are let go. */
+    static Q8_0Matrix q8_0(String name, MemorySegment file, int rows, int columns) {
+        int blocks = columns / BLOCK;
+        MemorySegment groups = RowGroups.copy(file, rows, blocks * Q8_0_BYTES, blocks * GROUP_BLOCK_BYTES,
+                (in, groupRows, out) -> {
+                    for (int b = 0; b < blocks; b++) {
+                        int to = (int) (b * GROUP_BLOCK_BYTES);
+                        scales(in, b * Q8_0_BYTES, blocks * Q8_0_BYTES, groupRows, out, to);
+                        RowGroups.interleaveBytes(in, b * Q8_0_BYTES + 2, blocks * Q8_0_BYTES, groupRows, BLOCK, out, to + (int) QUANTS_AT);
+                    }
+                });
+        if (file.isMapped()) file.unload();
+        return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q8_0);
+    }
+
+    /** A Q5_0 tensor, its five-bit values unpacked to bytes less 16 into row groups; the file's pages are let go. */
+    static Q8_0Matrix q5_0(String name, MemorySegment file, int rows, int columns) {
+        int blocks = columns / BLOCK;
+        int fileRowBytes = blocks * Q5_0_BYTES;
+        MemorySegment groups = RowGroups.copy(file, rows, fileRowBytes, blocks * GROUP_BLOCK_BYTES,
+                (in, groupRows, out) -> {
+                    for (int b = 0; b < blocks; b++) {
+                        int to = (int) (b * GROUP_BLOCK_BYTES);
+                        scales(in, b * Q5_0_BYTES, fileRowBytes, groupRows, out, to);
+                        for (int r = 0; r < groupRows; r++) {
+                            int from = r * fileRowBytes + b * Q5_0_BYTES;
+                            int fifthBits = (int) INT_IN_BYTES.get(in, from + 2);
+                            for (int i = 0; i < BLOCK / 2; i++) {
+                                int packed = in[from + 6 + i] & 0xFF;
+                                out[to + (int) QUANTS_AT + i * ROWS + r] = (byte) ((packed & 0x0F | (fifthBits >>> i & 1) << 4) - 16);
+                                out[to + (int) QUANTS_AT + (i + BLOCK / 2) * ROWS + r] =
+                                        (byte) ((packed >>> 4 | (fifthBits >>> (i + BLOCK / 2) & 1) << 4) - 16);
+                            }
+                        }
+                    }
+                });
+        if (file.isMapped()) file.unload();
+        return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q5_0);
+    }
+
+    /** Each row's F16 scale at {@code from} (rows {@code stride} apart) as a float, side by side from {@code to}. */
+    private static void scales(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
+        for (int r = 0, at = from; r < groupRows; r++, at += stride) {
+            FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[at] & 0xFF | in[at + 1] << 8)));
+        }
+    }
+
+    @Override
+    public GgmlType type() { return type; }
+
+    @Override
+    protected void prepare(Activation x) { x.q8_0Quants(); }
 
     /**
-     * Per block, products of two steps are summed in 16 bits (|w| <= 128 and |x| <= 127, so two fit), widened to
-     * ints, and added into float lanes with the block's two scales.
+     * Per pair of values, the 16-bit sum of two products (at most 2 * 128 * 127) is exact; widened, it adds into the
+     * block's int sums. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a
+     * call it does not inline.
      */
     @Override
-    public float dot(int row, Activation x) {
+    public void groupTimesOne(int g, Activation x, float[] out) {
         short[] q = x.q8_0Quants();
         float[] scales = x.q8_0Scales();
-        long block = rowOffset(row);
-        FloatVector acc = FloatVector.zero(FLOATS_PER_INTS);
-        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
-            IntVector sum = IntVector.zero(INTS);
-            for (int c = 0; c < BLOCK; c += 2 * LANES) {
-                ShortVector pairs = bytesAsShorts(data, block + 2 + c).mul(quants(q, at + c))
-                        .add(bytesAsShorts(data, block + 2 + c + LANES).mul(quants(q, at + c + LANES)));
-                sum = sum.add(Vectors.widen(pairs));
+        FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector high = low;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            int at = b * BLOCK;
+            IntVector lowDot = IntVector.zero(INTS);
+            IntVector highDot = lowDot;
+            for (int i = 0; i < BLOCK; i += 2) {
+                ShortVector first = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector second = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) (i + 1) * ROWS, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector pair = first.mul(q[at + i]).add(second.mul(q[at + i + 1]));
+                lowDot = lowDot.add((IntVector) pair.convertShape(VectorOperators.S2I, INTS, 0));
+                highDot = highDot.add((IntVector) pair.convertShape(VectorOperators.S2I, INTS, 1));
             }
-            acc = Vectors.fma(sum, Vectors.f16(data, block) * scales[b], acc);
+            float s = scales[b];
+            low = ((FloatVector) lowDot.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(s), low);
+            high = ((FloatVector) highDot.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(s), high);
         }
-        return Vectors.sum(acc);
+        RowGroupKernel.store(low, high, g, rows, out);
     }
 
-    /** Each block's weights are loaded and widened once for both inputs; the same arithmetic as {@link #dot} for each. */
+    /** {@link #groupTimesOne} for two inputs, each pair of values loaded once for both. */
     @Override
-    void dot2(int row, Activation x, Activation y, float[] xOut, float[] yOut) {
+    public void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
         short[] qx = x.q8_0Quants();
         short[] qy = y.q8_0Quants();
         float[] sx = x.q8_0Scales();
         float[] sy = y.q8_0Scales();
-        long block = rowOffset(row);
-        FloatVector accX = FloatVector.zero(FLOATS_PER_INTS);
-        FloatVector accY = accX;
-        for (int b = 0, at = 0; at < columns; b++, at += BLOCK, block += blockBytes) {
-            IntVector sumX = IntVector.zero(INTS);
-            IntVector sumY = sumX;
-            for (int c = 0; c < BLOCK; c += 2 * LANES) {
-                ShortVector w0 = bytesAsShorts(data, block + 2 + c);
-                ShortVector w1 = bytesAsShorts(data, block + 2 + c + LANES);
-                sumX = sumX.add(Vectors.widen(w0.mul(quants(qx, at + c)).add(w1.mul(quants(qx, at + c + LANES)))));
-                sumY = sumY.add(Vectors.widen(w0.mul(quants(qy, at + c)).add(w1.mul(quants(qy, at + c + LANES)))));
+        FloatVector xLow = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector xHigh = xLow;
+        FloatVector yLow = xLow;
+        FloatVector yHigh = xLow;
+        long group = g * groupBytes;
+        for (int b = 0; b < blocks; b++) {
+            long block = group + b * GROUP_BLOCK_BYTES;
+            int at = b * BLOCK;
+            IntVector xLowDot = IntVector.zero(INTS);
+            IntVector xHighDot = xLowDot;
+            IntVector yLowDot = xLowDot;
+            IntVector yHighDot = xLowDot;
+            for (int i = 0; i < BLOCK; i += 2) {
+                ShortVector first = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector second = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) (i + 1) * ROWS, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector xPair = first.mul(qx[at + i]).add(second.mul(qx[at + i + 1]));
+                ShortVector yPair = first.mul(qy[at + i]).add(second.mul(qy[at + i + 1]));
+                xLowDot = xLowDot.add((IntVector) xPair.convertShape(VectorOperators.S2I, INTS, 0));
+                xHighDot = xHighDot.add((IntVector) xPair.convertShape(VectorOperators.S2I, INTS, 1));
+                yLowDot = yLowDot.add((IntVector) yPair.convertShape(VectorOperators.S2I, INTS, 0));
+                yHighDot = yHighDot.add((IntVector) yPair.convertShape(VectorOperators.S2I, INTS, 1));
             }
-            float d = Vectors.f16(data, block);
-            accX = Vectors.fma(sumX, d * sx[b], accX);
-            accY = Vectors.fma(sumY, d * sy[b], accY);
+            FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
+            FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
+            xLow = ((FloatVector) xLowDot.convert(VectorOperators.I2F, 0)).fma(dLow.mul(sx[b]), xLow);
+            xHigh = ((FloatVector) xHighDot.convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sx[b]), xHigh);
+            yLow = ((FloatVector) yLowDot.convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
+            yHigh = ((FloatVector) yHighDot.convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        xOut[row] = Vectors.sum(accX);
-        yOut[row] = Vectors.sum(accY);
+        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
+        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+    }
+
+    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
+    @Override
+    public float dot(int row, Activation x) { return dotScalar(row, x); }
+
+    @Override
+    public float dotScalar(int row, Activation x) {
+        short[] q = x.q8_0Quants();
+        float[] scales = x.q8_0Scales();
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            int dot = 0;
+            for (int i = 0; i < BLOCK; i++) dot += quant(row, block, i) * q[b * BLOCK + i];
+            sum = Math.fma((float) dot, scales[b] * scaleOf(row, block), sum);
+        }
+        return sum;
     }
 
     @Override
-    void unpackRow(int row, float[] values, int valuesAt, float[] scales, int scalesAt) {
-        long block = rowOffset(row);
-        for (int b = 0, at = valuesAt; b < columns / BLOCK; b++, at += BLOCK, block += blockBytes) {
-            scales[scalesAt + b] = Vectors.f16(data, block);
-            for (int c = 0; c < BLOCK; c += LANES) Vectors.bytesAsFloats(Vectors.bytes(data, block + 2 + c), 0, values, at + c);
+    public void dequantizeRow(int row, float[] out, int offset) {
+        for (int b = 0; b < blocks; b++) {
+            long block = blockOf(row, b);
+            float d = scaleOf(row, block);
+            for (int i = 0; i < BLOCK; i++) out[offset + b * BLOCK + i] = quant(row, block, i) * d;
         }
     }
 
-    @Override
-    int blockDotScalar(long block, short[] q, int at) {
-        int dot = 0;
-        for (int i = 0; i < BLOCK; i++) dot += data.get(ValueLayout.JAVA_BYTE, block + 2 + i) * q[at + i];
-        return dot;
-    }
+    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
 
-    @Override
-    void dequantizeBlock(long block, float d, float[] out, int at) {
-        for (int i = 0; i < BLOCK; i++) out[at + i] = d * data.get(ValueLayout.JAVA_BYTE, block + 2 + i);
-    }
+    private float scaleOf(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
+
+    private int quant(int row, long block, int i) { return data.get(ValueLayout.JAVA_BYTE, block + QUANTS_AT + (long) i * ROWS + row % ROWS); }
 }

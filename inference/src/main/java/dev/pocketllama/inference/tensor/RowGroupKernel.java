@@ -1,5 +1,6 @@
 package dev.pocketllama.inference.tensor;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,4 +37,14 @@ interface RowGroupKernel {
     void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut);
 
     static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
+
+    /**
+     * Stores group {@code g}'s sums, its first and second {@link Vectors#LANES} rows, into {@code out}, but for rows
+     * from {@code rows} on (the last group's padding). Once per group, so the vectors it takes cost nothing boxed.
+     */
+    static void store(FloatVector low, FloatVector high, int g, int rows, float[] out) {
+        int row = g * ROWS;
+        low.intoArray(out, row, Vectors.FLOATS_PER_INTS.indexInRange(row, rows));
+        high.intoArray(out, row + Vectors.LANES, Vectors.FLOATS_PER_INTS.indexInRange(row + Vectors.LANES, rows));
+    }
 }

@@ -43,9 +43,9 @@ public abstract class WeightMatrix {
         return switch (info.type()) {
             case F32 -> new F32Matrix(name, data, rows, columns);
             case F16 -> new F16Matrix(name, data, rows, columns);
-            case Q8_0 -> new Q8_0Matrix(name, data, rows, columns);
+            case Q8_0 -> Q8_0Matrix.q8_0(name, data, rows, columns);
             case Q4_0 -> new Q4_0Matrix(name, data, rows, columns);
-            case Q5_0 -> new Q5_0Matrix(name, data, rows, columns);
+            case Q5_0 -> Q8_0Matrix.q5_0(name, data, rows, columns);
             case Q4_K -> new Q4_KMatrix(name, data, rows, columns);
             case Q6_K -> new Q6_KMatrix(name, data, rows, columns);
             case BF16 -> new BF16Matrix(name, data, rows, columns);
@@ -97,15 +97,10 @@ public abstract class WeightMatrix {
     /**
      * {@code out[b][r] = row r · x[b]} for every row and the first {@code count} inputs: the batched product of
      * continuous batching and prompt chunks. Rows split over the pool as in {@link #matvec}, and each thread takes
-     * every input through a row while the row is in its cache, so the weights are read from memory once per batch;
-     * each product is {@link #dot}'s (for large batches of some types, to rounding: see {@link ColumnKernel#MIN_INPUTS}).
+     * every input through a row (or group of rows) while it is in its cache, so the weights are read from memory once
+     * per batch; each product is bit for bit {@link #matvec}'s.
      */
     public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
-        if (this instanceof ColumnKernel kernel && count >= ColumnKernel.MIN_INPUTS) {
-            checkLengths(x, count);
-            pool.rowsTimesColumns(this, kernel, x, out, count);
-            return;
-        }
         checkInputs(x, count);
         if (this instanceof RowGroupKernel kernel) {
             pool.groupsTimesInputs(kernel, RowGroupKernel.groups(rows), x, out, count,
@@ -119,20 +114,16 @@ public abstract class WeightMatrix {
 
     /** Refuses inputs of the wrong length, and prepares each one's encoding. */
     private void checkInputs(Activation[] x, int count) {
-        checkLengths(x, count);
-        for (int b = 0; b < count; b++) prepare(x[b]);
-    }
-
-    private void checkLengths(Activation[] x, int count) {
         for (int b = 0; b < count; b++) {
             if (x[b].length() != columns) {
                 throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
+            prepare(x[b]);
         }
     }
 
-    /** The products of rows {@code [from, to)} with the first {@code count} inputs; kernels that can share a row's decoding override it. */
-    void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+    /** The products of rows {@code [from, to)} with the first {@code count} inputs, input by input through each row. */
+    final void rowsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
         for (int r = from; r < to; r++) {
             for (int b = 0; b < count; b++) out[b][r] = dot(r, x[b]);
         }

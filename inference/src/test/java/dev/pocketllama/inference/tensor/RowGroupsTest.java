@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RowGroupsTest {
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0", "Q5_0", "Q4_K", "Q6_K"})
     void everyRowReadsBackAsItselfAlone(GgmlType type) {
         int rows = 2 * RowGroupKernel.ROWS + 6;
         int columns = 512;
