@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /** Builds the row-group copies of {@link RowGroupKernel} types at load. */
@@ -25,6 +26,12 @@ final class RowGroups {
     private static final MethodHandle FREE = LINKER.defaultLookup().find("free")
             .map(f -> LINKER.downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS))).orElse(null);
 
+    /**
+     * Each loading thread's file rows and group bytes, reused from group to group: a new pair per group was a
+     * gigabyte of garbage per 600 MiB model, and the heap grew to hold it.
+     */
+    private static final ThreadLocal<byte[][]> BUFFERS = ThreadLocal.withInitial(() -> new byte[][] {new byte[0], new byte[0]});
+
     private RowGroups() { }
 
     /**
@@ -34,13 +41,18 @@ final class RowGroups {
     static MemorySegment copy(MemorySegment file, int rows, int fileRowBytes, long groupBytes, GroupWriter writer) {
         int groups = RowGroupKernel.groups(rows);
         MemorySegment copy = allocate(groups * groupBytes);
+        int outBytes = Math.toIntExact(groupBytes);
         IntStream.range(0, groups).parallel().forEach(g -> {
             int groupRows = Math.min(RowGroupKernel.ROWS, rows - g * RowGroupKernel.ROWS);
-            byte[] in = new byte[groupRows * fileRowBytes];
-            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * RowGroupKernel.ROWS * fileRowBytes, in, 0, in.length);
-            byte[] out = new byte[Math.toIntExact(groupBytes)];
+            byte[][] buffers = BUFFERS.get();
+            if (buffers[0].length < RowGroupKernel.ROWS * fileRowBytes) buffers[0] = new byte[RowGroupKernel.ROWS * fileRowBytes];
+            if (buffers[1].length < outBytes) buffers[1] = new byte[outBytes];
+            byte[] in = buffers[0];
+            byte[] out = buffers[1];
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * RowGroupKernel.ROWS * fileRowBytes, in, 0, groupRows * fileRowBytes);
+            Arrays.fill(out, 0, outBytes, (byte) 0);
             writer.write(in, groupRows, out);
-            MemorySegment.copy(out, 0, copy, ValueLayout.JAVA_BYTE, g * groupBytes, out.length);
+            MemorySegment.copy(out, 0, copy, ValueLayout.JAVA_BYTE, g * groupBytes, outBytes);
         });
         return copy;
     }
