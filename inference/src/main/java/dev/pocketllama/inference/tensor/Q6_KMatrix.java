@@ -95,10 +95,10 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
     }
 
     /**
-     * Per {@link #SPAN} values, the 16-bit dot of quants and input is exact; widened, times the rows' scale of that
-     * 16-value group, it adds into int sums (at most 16 * 127 * 16 * 32 * 127 in magnitude) that are exact per
-     * super-block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it
-     * does not inline.
+     * Per {@link #SPAN} values, the 16-bit dot of quants and input is exact; a 16-value group's two, widened and
+     * added, times the rows' scale of that group, add into int sums (at most 16 * 127 * 16 * 32 * 127 in magnitude)
+     * that are exact per super-block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors
+     * passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
@@ -115,16 +115,21 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
                 long scales = block + SCALES_AT + (long) s * ROWS;
                 IntVector lowScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.B2I, INTS, 0);
                 IntVector highScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.B2I, INTS, 0);
-                for (int from = s * GROUP; from < (s + 1) * GROUP; from += SPAN) {
-                    ShortVector dot = ShortVector.zero(SHORTS);
-                    for (int i = from; i < from + SPAN; i++) {
-                        ShortVector quants = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
-                                .convertShape(VectorOperators.B2S, SHORTS, 0);
-                        dot = dot.add(quants.mul(q[b * BLOCK + i]));
-                    }
-                    lowSum = lowSum.add(((IntVector) dot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
-                    highSum = highSum.add(((IntVector) dot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                // the group's two halves, each exact in 16 bits; a loop of constant length, which the JIT unrolls
+                ShortVector first = ShortVector.zero(SHORTS);
+                ShortVector second = first;
+                int at = b * BLOCK + s * GROUP;
+                long quants = block + QUANTS_AT + (long) s * GROUP * ROWS;
+                for (int i = 0; i < SPAN; i++) {
+                    first = first.add(((ShortVector) ByteVector.fromMemorySegment(BYTES, data, quants + (long) i * ROWS, LE)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0)).mul(q[at + i]));
+                    second = second.add(((ShortVector) ByteVector.fromMemorySegment(BYTES, data, quants + (long) (i + SPAN) * ROWS, LE)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0)).mul(q[at + SPAN + i]));
                 }
+                lowSum = lowSum.add(((IntVector) first.convertShape(VectorOperators.S2I, INTS, 0))
+                        .add((IntVector) second.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                highSum = highSum.add(((IntVector) first.convertShape(VectorOperators.S2I, INTS, 1))
+                        .add((IntVector) second.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
             }
             float xs = in.scales[b];
             low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
@@ -155,20 +160,30 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
                 long scales = block + SCALES_AT + (long) s * ROWS;
                 IntVector lowScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales, LE).convertShape(VectorOperators.B2I, INTS, 0);
                 IntVector highScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, scales + LANES, LE).convertShape(VectorOperators.B2I, INTS, 0);
-                for (int from = s * GROUP; from < (s + 1) * GROUP; from += SPAN) {
-                    ShortVector xDot = ShortVector.zero(SHORTS);
-                    ShortVector yDot = xDot;
-                    for (int i = from; i < from + SPAN; i++) {
-                        ShortVector quants = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
-                                .convertShape(VectorOperators.B2S, SHORTS, 0);
-                        xDot = xDot.add(quants.mul(qx[b * BLOCK + i]));
-                        yDot = yDot.add(quants.mul(qy[b * BLOCK + i]));
-                    }
-                    xLowSum = xLowSum.add(((IntVector) xDot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
-                    xHighSum = xHighSum.add(((IntVector) xDot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
-                    yLowSum = yLowSum.add(((IntVector) yDot.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
-                    yHighSum = yHighSum.add(((IntVector) yDot.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                ShortVector xFirst = ShortVector.zero(SHORTS);
+                ShortVector xSecond = xFirst;
+                ShortVector yFirst = xFirst;
+                ShortVector ySecond = xFirst;
+                int at = b * BLOCK + s * GROUP;
+                long quantsAt = block + QUANTS_AT + (long) s * GROUP * ROWS;
+                for (int i = 0; i < SPAN; i++) {
+                    ShortVector first = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, quantsAt + (long) i * ROWS, LE)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+                    ShortVector second = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, quantsAt + (long) (i + SPAN) * ROWS, LE)
+                            .convertShape(VectorOperators.B2S, SHORTS, 0);
+                    xFirst = xFirst.add(first.mul(qx[at + i]));
+                    xSecond = xSecond.add(second.mul(qx[at + SPAN + i]));
+                    yFirst = yFirst.add(first.mul(qy[at + i]));
+                    ySecond = ySecond.add(second.mul(qy[at + SPAN + i]));
                 }
+                xLowSum = xLowSum.add(((IntVector) xFirst.convertShape(VectorOperators.S2I, INTS, 0))
+                        .add((IntVector) xSecond.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                xHighSum = xHighSum.add(((IntVector) xFirst.convertShape(VectorOperators.S2I, INTS, 1))
+                        .add((IntVector) xSecond.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
+                yLowSum = yLowSum.add(((IntVector) yFirst.convertShape(VectorOperators.S2I, INTS, 0))
+                        .add((IntVector) ySecond.convertShape(VectorOperators.S2I, INTS, 0)).mul(lowScale));
+                yHighSum = yHighSum.add(((IntVector) yFirst.convertShape(VectorOperators.S2I, INTS, 1))
+                        .add((IntVector) ySecond.convertShape(VectorOperators.S2I, INTS, 1)).mul(highScale));
             }
             FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
             FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
