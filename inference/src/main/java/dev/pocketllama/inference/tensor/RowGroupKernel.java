@@ -32,7 +32,10 @@ interface RowGroupKernel {
         }
     }
 
-    /** Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding, are not written). */
+    /**
+     * Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding,
+     * are not written).
+     */
     void groupTimesOne(int g, Activation x, float[] out);
 
     /** {@link #groupTimesOne} for two inputs. */
