@@ -7,12 +7,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
-import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -27,28 +22,18 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * <p>Every product is, per block, the exact integer dot of the nibbles minus 8 with the input's Q8_0 quants, added
  * with both scales in one rounding, block after block: {@link #dotScalar} bit for bit, at every batch size.
  */
-final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
+final class Q4_0Matrix extends RowGroupMatrix {
     private static final int BLOCK = 32;
     private static final int HALF = BLOCK / 2;
     private static final int FILE_BLOCK_BYTES = 18;
     /** Bytes of one block of a group: the rows' scales, then the rows' packed bytes, byte by byte. */
     private static final long GROUP_BLOCK_BYTES = ROWS * 4L + HALF * ROWS;
     private static final long PACKED_AT = ROWS * 4L;
-    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private final int blocks;
-    private final long groupBytes;
 
     /** Copies {@code file}'s rows into row groups; the copy is freed with the matrix, and the file's pages are let go. */
     Q4_0Matrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_0);
-        this.blocks = columns / BLOCK;
-        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
-        if (file.isMapped()) file.unload();
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_0, BLOCK, GROUP_BLOCK_BYTES);
     }
-
-    @Override
-    public GgmlType type() { return GgmlType.Q4_0; }
 
     @Override
     protected void prepare(Activation x) { x.q8_0Quants(); }
@@ -65,7 +50,7 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
             int to = (int) (b * GROUP_BLOCK_BYTES);
             for (int r = 0; r < groupRows; r++) {
                 int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
+                RowGroups.putF16AsFloat(in, from, out, to + 4 * r);
             }
             RowGroups.interleaveBytes(in, b * FILE_BLOCK_BYTES + 2, fileRowBytes, groupRows, HALF, out, to + (int) PACKED_AT);
         }
@@ -142,10 +127,6 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
-    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
-    @Override
-    public float dot(int row, Activation x) { return dotScalar(row, x); }
-
     @Override
     public float dotScalar(int row, Activation x) {
         short[] q = x.q8_0Quants();
@@ -158,7 +139,7 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
                 int packed = packedByte(row, block, j);
                 dot += ((packed & 0x0F) - 8) * q[b * BLOCK + j] + ((packed >>> 4) - 8) * q[b * BLOCK + HALF + j];
             }
-            sum = Math.fma((float) dot, scales[b] * scaleOf(row, block), sum);
+            sum = Math.fma((float) dot, scales[b] * rowFloat(row, block), sum);
         }
         return sum;
     }
@@ -167,7 +148,7 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
     public void dequantizeRow(int row, float[] out, int offset) {
         for (int b = 0; b < blocks; b++) {
             long block = blockOf(row, b);
-            float d = scaleOf(row, block);
+            float d = rowFloat(row, block);
             for (int j = 0; j < HALF; j++) {
                 int packed = packedByte(row, block, j);
                 out[offset + b * BLOCK + j] = d * ((packed & 0x0F) - 8);
@@ -176,11 +157,5 @@ final class Q4_0Matrix extends WeightMatrix implements RowGroupKernel {
         }
     }
 
-    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
-
-    private float scaleOf(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
-
-    private int packedByte(int row, long block, int j) {
-        return data.get(ValueLayout.JAVA_BYTE, block + PACKED_AT + (long) j * ROWS + row % ROWS) & 0xFF;
-    }
+    private int packedByte(int row, long block, int j) { return rowByte(row, block + PACKED_AT + (long) j * ROWS) & 0xFF; }
 }

@@ -8,13 +8,8 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -32,7 +27,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * (sum of min * the sub-block's quant sum)} with exact integer sums, added super-block after super-block:
  * {@link #dotScalar} bit for bit.
  */
-final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
+final class Q4_KMatrix extends RowGroupMatrix {
     private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int SUB = 32;
     private static final int FILE_BLOCK_BYTES = 144;
@@ -43,20 +38,10 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
     private static final long MINS_AT = SCALES_AT + 8L * ROWS;
     private static final long PACKED_AT = MINS_AT + 8L * ROWS;
     private static final long GROUP_BLOCK_BYTES = PACKED_AT + (long) BLOCK / 2 * ROWS;
-    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private final int blocks;
-    private final long groupBytes;
 
     Q4_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_K);
-        this.blocks = columns / BLOCK;
-        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
-        if (file.isMapped()) file.unload();
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_K, BLOCK, GROUP_BLOCK_BYTES);
     }
-
-    @Override
-    public GgmlType type() { return GgmlType.Q4_K; }
 
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
@@ -73,8 +58,8 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
             int to = (int) (b * GROUP_BLOCK_BYTES);
             for (int r = 0; r < groupRows; r++) {
                 int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
-                FLOAT_IN_BYTES.set(out, to + (int) DMIN_AT + 4 * r, Float.float16ToFloat((short) (in[from + 2] & 0xFF | in[from + 3] << 8)));
+                RowGroups.putF16AsFloat(in, from, out, to + 4 * r);
+                RowGroups.putF16AsFloat(in, from + 2, out, to + (int) DMIN_AT + 4 * r);
                 for (int j = 0; j < 8; j++) {
                     out[to + (int) SCALES_AT + j * ROWS + r] = (byte) scale(in, from + FILE_SCALES, j);
                     out[to + (int) MINS_AT + j * ROWS + r] = (byte) min(in, from + FILE_SCALES, j);
@@ -239,10 +224,6 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
-    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
-    @Override
-    public float dot(int row, Activation x) { return dotScalar(row, x); }
-
     @Override
     public float dotScalar(int row, Activation x) {
         Q8_KInput in = x.q8_K();
@@ -257,7 +238,7 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
                 sumi += rowByte(row, block + SCALES_AT + (long) j * ROWS) * dot;
                 mins += rowByte(row, block + MINS_AT + (long) j * ROWS) * (in.groupSums[b * 16 + 2 * j] + in.groupSums[b * 16 + 2 * j + 1]);
             }
-            sum += d(row, block) * in.scales[b] * sumi - d(row, block + DMIN_AT) * in.scales[b] * mins;
+            sum += rowFloat(row, block) * in.scales[b] * sumi - rowFloat(row, block + DMIN_AT) * in.scales[b] * mins;
         }
         return sum;
     }
@@ -267,24 +248,16 @@ final class Q4_KMatrix extends WeightMatrix implements RowGroupKernel {
         for (int b = 0; b < blocks; b++) {
             long block = blockOf(row, b);
             for (int j = 0; j < 8; j++) {
-                float scale = d(row, block) * rowByte(row, block + SCALES_AT + (long) j * ROWS);
-                float min = d(row, block + DMIN_AT) * rowByte(row, block + MINS_AT + (long) j * ROWS);
+                float scale = rowFloat(row, block) * rowByte(row, block + SCALES_AT + (long) j * ROWS);
+                float min = rowFloat(row, block + DMIN_AT) * rowByte(row, block + MINS_AT + (long) j * ROWS);
                 for (int l = 0; l < SUB; l++) out[offset + b * BLOCK + SUB * j + l] = scale * nibble(row, block, j, l) - min;
             }
         }
     }
 
-    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
-
-    /** The row's float in the group's floats at {@code at}. */
-    private float d(int row, long at) { return data.get(FLOAT, at + (row % ROWS) * 4L); }
-
-    /** The row's unsigned byte in the group's bytes at {@code at}. */
-    private int rowByte(int row, long at) { return data.get(ValueLayout.JAVA_BYTE, at + row % ROWS) & 0xFF; }
-
     /** Nibble {@code l} of sub-block {@code j}: sub-blocks 2k and 2k+1 share 32 bytes, low and high nibbles. */
     private int nibble(int row, long block, int j, int l) {
-        int packed = rowByte(row, block + PACKED_AT + (long) (SUB * (j / 2) + l) * ROWS);
+        int packed = rowByte(row, block + PACKED_AT + (long) (SUB * (j / 2) + l) * ROWS) & 0xFF;
         return j % 2 == 0 ? packed & 0x0F : packed >>> 4;
     }
 }

@@ -8,13 +8,8 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -33,7 +28,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * <p>Every product is, per super-block, the exact integer sum of scale times the dot of quants and the input's Q8_K
  * quants, times {@code d} and the input's scale, added super-block after super-block: {@link #dotScalar} bit for bit.
  */
-final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
+final class Q6_KMatrix extends RowGroupMatrix {
     private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int GROUP = Q8_KInput.GROUP;
     private static final int FILE_BLOCK_BYTES = 210;
@@ -45,20 +40,10 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
     private static final long GROUP_BLOCK_BYTES = QUANTS_AT + (long) BLOCK * ROWS;
     /** Values whose 16-bit dot is exact: |8 * 32 * 127| fits a short. */
     private static final int SPAN = 8;
-    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private final int blocks;
-    private final long groupBytes;
 
     Q6_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q6_K);
-        this.blocks = columns / BLOCK;
-        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
-        if (file.isMapped()) file.unload();
+        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q6_K, BLOCK, GROUP_BLOCK_BYTES);
     }
-
-    @Override
-    public GgmlType type() { return GgmlType.Q6_K; }
 
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
@@ -75,8 +60,7 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
             int to = (int) (b * GROUP_BLOCK_BYTES);
             for (int r = 0; r < groupRows; r++) {
                 int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                float d = Float.float16ToFloat((short) (in[from + FILE_D] & 0xFF | in[from + FILE_D + 1] << 8));
-                FLOAT_IN_BYTES.set(out, to + 4 * r, d);
+                RowGroups.putF16AsFloat(in, from + FILE_D, out, to + 4 * r);
                 for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
                 for (int half = 0; half < 2; half++) {
                     for (int l = 0; l < 32; l++) {
@@ -196,10 +180,6 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
-    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
-    @Override
-    public float dot(int row, Activation x) { return dotScalar(row, x); }
-
     @Override
     public float dotScalar(int row, Activation x) {
         Q8_KInput in = x.q8_K();
@@ -212,7 +192,7 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
                 for (int i = s * GROUP; i < (s + 1) * GROUP; i++) dot += quant(row, block, i) * in.quants[b * BLOCK + i];
                 sumi += scale(row, block, s) * dot;
             }
-            sum += d(row, block) * in.scales[b] * sumi;
+            sum += rowFloat(row, block) * in.scales[b] * sumi;
         }
         return sum;
     }
@@ -221,17 +201,13 @@ final class Q6_KMatrix extends WeightMatrix implements RowGroupKernel {
     public void dequantizeRow(int row, float[] out, int offset) {
         for (int b = 0; b < blocks; b++) {
             long block = blockOf(row, b);
-            float d = d(row, block);
+            float d = rowFloat(row, block);
             for (int i = 0; i < BLOCK; i++) out[offset + b * BLOCK + i] = d * scale(row, block, i / GROUP) * quant(row, block, i);
         }
     }
 
-    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
-
-    private float d(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
-
-    private int scale(int row, long block, int s) { return data.get(ValueLayout.JAVA_BYTE, block + SCALES_AT + (long) s * ROWS + row % ROWS); }
+    private int scale(int row, long block, int s) { return rowByte(row, block + SCALES_AT + (long) s * ROWS); }
 
     /** Quant {@code i} of the super-block, less 32. */
-    private int quant(int row, long block, int i) { return data.get(ValueLayout.JAVA_BYTE, block + QUANTS_AT + (long) i * ROWS + row % ROWS); }
+    private int quant(int row, long block, int i) { return rowByte(row, block + QUANTS_AT + (long) i * ROWS); }
 }

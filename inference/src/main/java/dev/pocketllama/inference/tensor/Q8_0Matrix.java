@@ -8,12 +8,10 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-import static dev.pocketllama.inference.tensor.Vectors.FLOAT;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -30,24 +28,17 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * the exact integer dot with the input's Q8_0 quants, added with both scales in one rounding, block after block:
  * {@link #dotScalar} bit for bit.
  */
-final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
+final class Q8_0Matrix extends RowGroupMatrix {
     private static final int BLOCK = 32;
     private static final int Q8_0_BYTES = 34;
     private static final int Q5_0_BYTES = 22;
     private static final long QUANTS_AT = ROWS * 4L;
     private static final long GROUP_BLOCK_BYTES = QUANTS_AT + (long) BLOCK * ROWS;
-    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final GgmlType type;
-    private final int blocks;
-    private final long groupBytes;
 
     private Q8_0Matrix(String name, MemorySegment groups, int rows, int columns, GgmlType type) {
-        super(name, groups, rows, columns, type);
-        this.type = type;
-        this.blocks = columns / BLOCK;
-        this.groupBytes = blocks * GROUP_BLOCK_BYTES;
+        super(name, groups, rows, columns, type, BLOCK, GROUP_BLOCK_BYTES);
     }
 
     /** A Q8_0 tensor, copied into row groups; the file's pages are let go. */
@@ -61,7 +52,6 @@ final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
                         RowGroups.interleaveBytes(in, b * Q8_0_BYTES + 2, blocks * Q8_0_BYTES, groupRows, BLOCK, out, to + (int) QUANTS_AT);
                     }
                 });
-        if (file.isMapped()) file.unload();
         return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q8_0);
     }
 
@@ -86,19 +76,15 @@ final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
                         }
                     }
                 });
-        if (file.isMapped()) file.unload();
         return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q5_0);
     }
 
     /** Each row's F16 scale at {@code from} (rows {@code stride} apart) as a float, side by side from {@code to}. */
     private static void scales(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
         for (int r = 0, at = from; r < groupRows; r++, at += stride) {
-            FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[at] & 0xFF | in[at + 1] << 8)));
+            RowGroups.putF16AsFloat(in, at, out, to + 4 * r);
         }
     }
-
-    @Override
-    public GgmlType type() { return type; }
 
     @Override
     protected void prepare(Activation x) { x.q8_0Quants(); }
@@ -178,10 +164,6 @@ final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
-    /** Row {@code row}'s product: the same arithmetic as the group kernel, so the same result. */
-    @Override
-    public float dot(int row, Activation x) { return dotScalar(row, x); }
-
     @Override
     public float dotScalar(int row, Activation x) {
         short[] q = x.q8_0Quants();
@@ -191,7 +173,7 @@ final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
             long block = blockOf(row, b);
             int dot = 0;
             for (int i = 0; i < BLOCK; i++) dot += quant(row, block, i) * q[b * BLOCK + i];
-            sum = Math.fma((float) dot, scales[b] * scaleOf(row, block), sum);
+            sum = Math.fma((float) dot, scales[b] * rowFloat(row, block), sum);
         }
         return sum;
     }
@@ -200,14 +182,10 @@ final class Q8_0Matrix extends WeightMatrix implements RowGroupKernel {
     public void dequantizeRow(int row, float[] out, int offset) {
         for (int b = 0; b < blocks; b++) {
             long block = blockOf(row, b);
-            float d = scaleOf(row, block);
+            float d = rowFloat(row, block);
             for (int i = 0; i < BLOCK; i++) out[offset + b * BLOCK + i] = quant(row, block, i) * d;
         }
     }
 
-    private long blockOf(int row, int b) { return (row / ROWS) * groupBytes + b * GROUP_BLOCK_BYTES; }
-
-    private float scaleOf(int row, long block) { return data.get(FLOAT, block + (row % ROWS) * 4L); }
-
-    private int quant(int row, long block, int i) { return data.get(ValueLayout.JAVA_BYTE, block + QUANTS_AT + (long) i * ROWS + row % ROWS); }
+    private int quant(int row, long block, int i) { return rowByte(row, block + QUANTS_AT + (long) i * ROWS); }
 }

@@ -36,7 +36,8 @@ final class RowGroups {
 
     /**
      * The row groups of the {@code rows} rows of {@code file}, {@code groupBytes} each, written group by group in
-     * parallel through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable.
+     * parallel through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable; the
+     * file's pages are let go.
      */
     static MemorySegment copy(MemorySegment file, int rows, int fileRowBytes, long groupBytes, GroupWriter writer) {
         int groups = RowGroupKernel.groups(rows);
@@ -54,6 +55,7 @@ final class RowGroups {
             writer.write(in, groupRows, out);
             MemorySegment.copy(out, 0, copy, ValueLayout.JAVA_BYTE, g * groupBytes, outBytes);
         });
+        if (file.isMapped()) file.unload();
         return copy;
     }
 
@@ -100,6 +102,12 @@ final class RowGroups {
         }
     }
 
+    /** The F16 at {@code in[from]} (little-endian) as a float at {@code out[to]}. */
+    static void putF16AsFloat(byte[] in, int from, byte[] out, int to) {
+        FLOAT_IN_BYTES.set(out, to, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
+    }
+
+    private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HALVES = 0x00000000FFFFFFFFL;
     private static final long QUARTERS = 0x0000FFFF0000FFFFL;
     private static final long EIGHTHS = 0x00FF00FF00FF00FFL;
