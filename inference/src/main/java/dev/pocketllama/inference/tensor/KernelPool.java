@@ -33,6 +33,9 @@ public final class KernelPool implements AutoCloseable {
     private final RowProducts rowProducts = new RowProducts();
     private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
     private final GroupsTimesInputs groupsTimesInputs = new GroupsTimesInputs();
+    /** The one input and output of {@link #groupsTimesInput}, as the batched call takes them. */
+    private final Activation[] oneInput = new Activation[1];
+    private final float[][] oneOutput = new float[1][];
 
     /*
      * The current job. Its rows are claimed through one atomic word holding the generation (high half) and the next
@@ -116,12 +119,13 @@ public final class KernelPool implements AutoCloseable {
      * microseconds of work); on the caller alone if {@code small}.
      */
     synchronized void groupsTimesInput(RowGroupKernel kernel, int groups, Activation x, float[] out, boolean small) {
-        groupsTimesInputs.setOne(kernel, x, out);
+        oneInput[0] = x;
+        oneOutput[0] = out;
         try {
-            if (small) groupsTimesInputs.run(0, groups);
-            else forRanges(groups, 1, groupsTimesInputs);
+            groupsTimesInputs(kernel, groups, oneInput, oneOutput, 1, small);
         } finally {
-            groupsTimesInputs.set(null, null, null, 0);
+            oneInput[0] = null;
+            oneOutput[0] = null;
         }
     }
 
@@ -246,10 +250,8 @@ public final class KernelPool implements AutoCloseable {
         public void run(int from, int to) { matrix.rowsTimesInputs(from, to, inputs, outs, count); }
     }
 
-    /** The reusable task of {@link #groupsTimesInputs} and, through one-element arrays, {@link #groupsTimesInput}. */
+    /** The reusable task of {@link #groupsTimesInputs}. */
     private static final class GroupsTimesInputs implements RangeTask {
-        private final Activation[] one = new Activation[1];
-        private final float[][] oneOut = new float[1][];
         private RowGroupKernel kernel;
         private Activation[] inputs;
         private float[][] outs;
@@ -260,14 +262,6 @@ public final class KernelPool implements AutoCloseable {
             this.inputs = inputs;
             this.outs = outs;
             this.count = count;
-            one[0] = null;
-            oneOut[0] = null;
-        }
-
-        void setOne(RowGroupKernel kernel, Activation input, float[] out) {
-            set(kernel, one, oneOut, 1);
-            one[0] = input;
-            oneOut[0] = out;
         }
 
         @Override

@@ -32,28 +32,18 @@ final class Q4_0Matrix extends RowGroupMatrix {
 
     /** Copies {@code file}'s rows into row groups; the copy is freed with the matrix, and the file's pages are let go. */
     Q4_0Matrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_0, BLOCK, GROUP_BLOCK_BYTES);
+        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_0Matrix::writeBlock),
+                rows, columns, GgmlType.Q4_0, BLOCK, GROUP_BLOCK_BYTES);
     }
 
     @Override
     protected void prepare(Activation x) { x.q8_0Quants(); }
 
-    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
-        int blocks = columns / BLOCK;
-        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
-                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
-    }
 
-    /** One group: per block, each row's F16 scale as a float, then packed byte j of every row side by side. */
-    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
-        for (int b = 0; b < blocks; b++) {
-            int to = (int) (b * GROUP_BLOCK_BYTES);
-            for (int r = 0; r < groupRows; r++) {
-                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                RowGroups.putF16AsFloat(in, from, out, to + 4 * r);
-            }
-            RowGroups.interleaveBytes(in, b * FILE_BLOCK_BYTES + 2, fileRowBytes, groupRows, HALF, out, to + (int) PACKED_AT);
-        }
+    /** One block of a group: each row's F16 scale as a float, then packed byte j of every row side by side. */
+    private static void writeBlock(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
+        RowGroups.interleaveF16AsFloats(in, from, stride, groupRows, out, to);
+        RowGroups.interleaveBytes(in, from + 2, stride, groupRows, HALF, out, to + (int) PACKED_AT);
     }
 
     /**

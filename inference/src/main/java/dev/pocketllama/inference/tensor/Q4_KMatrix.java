@@ -40,33 +40,25 @@ final class Q4_KMatrix extends RowGroupMatrix {
     private static final long GROUP_BLOCK_BYTES = PACKED_AT + (long) BLOCK / 2 * ROWS;
 
     Q4_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q4_K, BLOCK, GROUP_BLOCK_BYTES);
+        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_KMatrix::writeBlock),
+                rows, columns, GgmlType.Q4_K, BLOCK, GROUP_BLOCK_BYTES);
     }
 
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
 
-    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
-        int blocks = columns / BLOCK;
-        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
-                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
-    }
 
-    /** One group: per super-block, each row's d and dmin as floats, scale j and min j of every row, then packed byte k of every row. */
-    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
-        for (int b = 0; b < blocks; b++) {
-            int to = (int) (b * GROUP_BLOCK_BYTES);
-            for (int r = 0; r < groupRows; r++) {
-                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                RowGroups.putF16AsFloat(in, from, out, to + 4 * r);
-                RowGroups.putF16AsFloat(in, from + 2, out, to + (int) DMIN_AT + 4 * r);
-                for (int j = 0; j < 8; j++) {
-                    out[to + (int) SCALES_AT + j * ROWS + r] = (byte) scale(in, from + FILE_SCALES, j);
-                    out[to + (int) MINS_AT + j * ROWS + r] = (byte) min(in, from + FILE_SCALES, j);
-                }
+    /** One super-block of a group: each row's d and dmin as floats, scale j and min j of every row, then packed byte k of every row. */
+    private static void writeBlock(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
+        RowGroups.interleaveF16AsFloats(in, from, stride, groupRows, out, to);
+        RowGroups.interleaveF16AsFloats(in, from + 2, stride, groupRows, out, to + (int) DMIN_AT);
+        for (int r = 0, at = from + FILE_SCALES; r < groupRows; r++, at += stride) {
+            for (int j = 0; j < 8; j++) {
+                out[to + (int) SCALES_AT + j * ROWS + r] = (byte) scale(in, at, j);
+                out[to + (int) MINS_AT + j * ROWS + r] = (byte) min(in, at, j);
             }
-            RowGroups.interleaveBytes(in, b * FILE_BLOCK_BYTES + FILE_QS, fileRowBytes, groupRows, BLOCK / 2, out, to + (int) PACKED_AT);
         }
+        RowGroups.interleaveBytes(in, from + FILE_QS, stride, groupRows, BLOCK / 2, out, to + (int) PACKED_AT);
     }
 
     /** The 6-bit scale of sub-block {@code j} (0..7) from the 12 packed bytes at {@code at} (llama.cpp's get_scale_min_k4). */

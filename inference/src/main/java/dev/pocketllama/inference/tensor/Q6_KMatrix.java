@@ -42,37 +42,29 @@ final class Q6_KMatrix extends RowGroupMatrix {
     private static final int SPAN = 8;
 
     Q6_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, interleave(file, rows, columns), rows, columns, GgmlType.Q6_K, BLOCK, GROUP_BLOCK_BYTES);
+        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q6_KMatrix::writeBlock),
+                rows, columns, GgmlType.Q6_K, BLOCK, GROUP_BLOCK_BYTES);
     }
 
     @Override
     protected void prepare(Activation x) { x.q8_K(); }
 
-    private static MemorySegment interleave(MemorySegment file, int rows, int columns) {
-        int blocks = columns / BLOCK;
-        return RowGroups.copy(file, rows, blocks * FILE_BLOCK_BYTES, blocks * GROUP_BLOCK_BYTES,
-                (in, groupRows, out) -> interleaveGroup(in, groupRows, blocks * FILE_BLOCK_BYTES, blocks, out));
-    }
 
-    /** One group: per super-block, each row's d as a float, scale g of every row side by side, then quant i less 32 of every row. */
-    private static void interleaveGroup(byte[] in, int groupRows, int fileRowBytes, int blocks, byte[] out) {
-        for (int b = 0; b < blocks; b++) {
-            int to = (int) (b * GROUP_BLOCK_BYTES);
-            for (int r = 0; r < groupRows; r++) {
-                int from = r * fileRowBytes + b * FILE_BLOCK_BYTES;
-                RowGroups.putF16AsFloat(in, from + FILE_D, out, to + 4 * r);
-                for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
-                for (int half = 0; half < 2; half++) {
-                    for (int l = 0; l < 32; l++) {
-                        int first = in[from + 64 * half + l] & 0xFF;
-                        int second = in[from + 64 * half + 32 + l] & 0xFF;
-                        int bits = in[from + FILE_QH + 32 * half + l] & 0xFF;
-                        int at = to + (int) QUANTS_AT + (128 * half + l) * ROWS + r;
-                        out[at] = (byte) ((first & 0x0F | (bits & 3) << 4) - 32);
-                        out[at + 32 * ROWS] = (byte) ((second & 0x0F | (bits >>> 2 & 3) << 4) - 32);
-                        out[at + 64 * ROWS] = (byte) ((first >>> 4 | (bits >>> 4 & 3) << 4) - 32);
-                        out[at + 96 * ROWS] = (byte) ((second >>> 4 | (bits >>> 6) << 4) - 32);
-                    }
+    /** One super-block of a group: each row's d as a float, scale g of every row side by side, then quant i less 32 of every row. */
+    private static void writeBlock(byte[] in, int start, int stride, int groupRows, byte[] out, int to) {
+        RowGroups.interleaveF16AsFloats(in, start + FILE_D, stride, groupRows, out, to);
+        for (int r = 0, from = start; r < groupRows; r++, from += stride) {
+            for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
+            for (int half = 0; half < 2; half++) {
+                for (int l = 0; l < 32; l++) {
+                    int first = in[from + 64 * half + l] & 0xFF;
+                    int second = in[from + 64 * half + 32 + l] & 0xFF;
+                    int bits = in[from + FILE_QH + 32 * half + l] & 0xFF;
+                    int at = to + (int) QUANTS_AT + (128 * half + l) * ROWS + r;
+                    out[at] = (byte) ((first & 0x0F | (bits & 3) << 4) - 32);
+                    out[at + 32 * ROWS] = (byte) ((second & 0x0F | (bits >>> 2 & 3) << 4) - 32);
+                    out[at + 64 * ROWS] = (byte) ((first >>> 4 | (bits >>> 4 & 3) << 4) - 32);
+                    out[at + 96 * ROWS] = (byte) ((second >>> 4 | (bits >>> 6) << 4) - 32);
                 }
             }
         }

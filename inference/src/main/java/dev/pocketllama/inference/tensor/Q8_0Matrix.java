@@ -43,47 +43,30 @@ final class Q8_0Matrix extends RowGroupMatrix {
 
     /** A Q8_0 tensor, copied into row groups; the file's pages are let go. */
     static Q8_0Matrix q8_0(String name, MemorySegment file, int rows, int columns) {
-        int blocks = columns / BLOCK;
-        MemorySegment groups = RowGroups.copy(file, rows, blocks * Q8_0_BYTES, blocks * GROUP_BLOCK_BYTES,
-                (in, groupRows, out) -> {
-                    for (int b = 0; b < blocks; b++) {
-                        int to = (int) (b * GROUP_BLOCK_BYTES);
-                        scales(in, b * Q8_0_BYTES, blocks * Q8_0_BYTES, groupRows, out, to);
-                        RowGroups.interleaveBytes(in, b * Q8_0_BYTES + 2, blocks * Q8_0_BYTES, groupRows, BLOCK, out, to + (int) QUANTS_AT);
-                    }
+        MemorySegment groups = RowGroups.copy(file, rows, columns, BLOCK, Q8_0_BYTES, GROUP_BLOCK_BYTES,
+                (in, from, stride, groupRows, out, to) -> {
+                    RowGroups.interleaveF16AsFloats(in, from, stride, groupRows, out, to);
+                    RowGroups.interleaveBytes(in, from + 2, stride, groupRows, BLOCK, out, to + (int) QUANTS_AT);
                 });
         return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q8_0);
     }
 
     /** A Q5_0 tensor, its five-bit values unpacked to bytes less 16 into row groups; the file's pages are let go. */
     static Q8_0Matrix q5_0(String name, MemorySegment file, int rows, int columns) {
-        int blocks = columns / BLOCK;
-        int fileRowBytes = blocks * Q5_0_BYTES;
-        MemorySegment groups = RowGroups.copy(file, rows, fileRowBytes, blocks * GROUP_BLOCK_BYTES,
-                (in, groupRows, out) -> {
-                    for (int b = 0; b < blocks; b++) {
-                        int to = (int) (b * GROUP_BLOCK_BYTES);
-                        scales(in, b * Q5_0_BYTES, fileRowBytes, groupRows, out, to);
-                        for (int r = 0; r < groupRows; r++) {
-                            int from = r * fileRowBytes + b * Q5_0_BYTES;
-                            int fifthBits = (int) INT_IN_BYTES.get(in, from + 2);
-                            for (int i = 0; i < BLOCK / 2; i++) {
-                                int packed = in[from + 6 + i] & 0xFF;
-                                out[to + (int) QUANTS_AT + i * ROWS + r] = (byte) ((packed & 0x0F | (fifthBits >>> i & 1) << 4) - 16);
-                                out[to + (int) QUANTS_AT + (i + BLOCK / 2) * ROWS + r] =
-                                        (byte) ((packed >>> 4 | (fifthBits >>> (i + BLOCK / 2) & 1) << 4) - 16);
-                            }
+        MemorySegment groups = RowGroups.copy(file, rows, columns, BLOCK, Q5_0_BYTES, GROUP_BLOCK_BYTES,
+                (in, start, stride, groupRows, out, to) -> {
+                    RowGroups.interleaveF16AsFloats(in, start, stride, groupRows, out, to);
+                    for (int r = 0, from = start; r < groupRows; r++, from += stride) {
+                        int fifthBits = (int) INT_IN_BYTES.get(in, from + 2);
+                        for (int i = 0; i < BLOCK / 2; i++) {
+                            int packed = in[from + 6 + i] & 0xFF;
+                            out[to + (int) QUANTS_AT + i * ROWS + r] = (byte) ((packed & 0x0F | (fifthBits >>> i & 1) << 4) - 16);
+                            out[to + (int) QUANTS_AT + (i + BLOCK / 2) * ROWS + r] =
+                                    (byte) ((packed >>> 4 | (fifthBits >>> (i + BLOCK / 2) & 1) << 4) - 16);
                         }
                     }
                 });
         return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q5_0);
-    }
-
-    /** Each row's F16 scale at {@code from} (rows {@code stride} apart) as a float, side by side from {@code to}. */
-    private static void scales(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
-        for (int r = 0, at = from; r < groupRows; r++, at += stride) {
-            RowGroups.putF16AsFloat(in, at, out, to + 4 * r);
-        }
     }
 
     @Override

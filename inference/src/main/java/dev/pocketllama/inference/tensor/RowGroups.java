@@ -14,10 +14,13 @@ import java.util.stream.IntStream;
 
 /** Builds the row-group copies of {@link RowGroupKernel} types at load. */
 final class RowGroups {
-    /** Writes one group: {@code groupRows} rows of the file's bytes in, the group's bytes out. */
+    /**
+     * Writes one block of a group: row r's block of the file at {@code in[from + r * stride]} for the group's
+     * {@code groupRows} rows, the group's block at {@code out[to]}.
+     */
     @FunctionalInterface
-    interface GroupWriter {
-        void write(byte[] fileRows, int groupRows, byte[] group);
+    interface BlockWriter {
+        void write(byte[] in, int from, int stride, int groupRows, byte[] out, int to);
     }
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -35,11 +38,16 @@ final class RowGroups {
     private RowGroups() { }
 
     /**
-     * The row groups of the {@code rows} rows of {@code file}, {@code groupBytes} each, written group by group in
-     * parallel through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable; the
-     * file's pages are let go.
+     * The row groups of the {@code rows} rows of {@code file}, blocks of {@code blockValues} values taking
+     * {@code fileBlockBytes} in the file and {@code groupBlockBytes} per group, written group by group in parallel
+     * through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable; the file's pages
+     * are let go.
      */
-    static MemorySegment copy(MemorySegment file, int rows, int fileRowBytes, long groupBytes, GroupWriter writer) {
+    static MemorySegment copy(MemorySegment file, int rows, int columns, int blockValues, int fileBlockBytes,
+                              long groupBlockBytes, BlockWriter writer) {
+        int blocks = columns / blockValues;
+        int fileRowBytes = blocks * fileBlockBytes;
+        long groupBytes = blocks * groupBlockBytes;
         int groups = RowGroupKernel.groups(rows);
         MemorySegment copy = allocate(groups * groupBytes);
         int outBytes = Math.toIntExact(groupBytes);
@@ -52,7 +60,9 @@ final class RowGroups {
             byte[] out = buffers[1];
             MemorySegment.copy(file, ValueLayout.JAVA_BYTE, (long) g * RowGroupKernel.ROWS * fileRowBytes, in, 0, groupRows * fileRowBytes);
             Arrays.fill(out, 0, outBytes, (byte) 0);
-            writer.write(in, groupRows, out);
+            for (int b = 0; b < blocks; b++) {
+                writer.write(in, b * fileBlockBytes, fileRowBytes, groupRows, out, (int) (b * groupBlockBytes));
+            }
             MemorySegment.copy(out, 0, copy, ValueLayout.JAVA_BYTE, g * groupBytes, outBytes);
         });
         if (file.isMapped()) file.unload();
@@ -102,9 +112,11 @@ final class RowGroups {
         }
     }
 
-    /** The F16 at {@code in[from]} (little-endian) as a float at {@code out[to]}. */
-    static void putF16AsFloat(byte[] in, int from, byte[] out, int to) {
-        FLOAT_IN_BYTES.set(out, to, Float.float16ToFloat((short) (in[from] & 0xFF | in[from + 1] << 8)));
+    /** Each row's F16 at {@code in[from + r * stride]} (little-endian) as a float, side by side from {@code out[to]}. */
+    static void interleaveF16AsFloats(byte[] in, int from, int stride, int groupRows, byte[] out, int to) {
+        for (int r = 0, at = from; r < groupRows; r++, at += stride) {
+            FLOAT_IN_BYTES.set(out, to + 4 * r, Float.float16ToFloat((short) (in[at] & 0xFF | in[at + 1] << 8)));
+        }
     }
 
     private static final VarHandle FLOAT_IN_BYTES = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
