@@ -50,24 +50,33 @@ final class Q6_KMatrix extends RowGroupMatrix {
     protected void prepare(Activation x) { x.q8_K(); }
 
 
-    /** One super-block of a group: each row's d as a float, scale g of every row side by side, then quant i less 32 of every row. */
+    /** Each loading thread's quants of one super-block, row after row, before they are interleaved. */
+    private static final ThreadLocal<byte[]> ROW_QUANTS = ThreadLocal.withInitial(() -> new byte[ROWS * BLOCK]);
+
+    /**
+     * One super-block of a group: each row's d as a float, scale g of every row side by side, then quant i less 32
+     * of every row. The quants are unpacked row by row and then interleaved: written straight to their places, one
+     * byte every {@code ROWS}, they took most of a model's load time.
+     */
     private static void writeBlock(byte[] in, int start, int stride, int groupRows, byte[] out, int to) {
         RowGroups.interleaveF16AsFloats(in, start + FILE_D, stride, groupRows, out, to);
+        byte[] quants = ROW_QUANTS.get();
         for (int r = 0, from = start; r < groupRows; r++, from += stride) {
             for (int g = 0; g < BLOCK / GROUP; g++) out[to + (int) SCALES_AT + g * ROWS + r] = in[from + FILE_SCALES + g];
             for (int half = 0; half < 2; half++) {
+                int at = r * BLOCK + 128 * half;
                 for (int l = 0; l < 32; l++) {
                     int first = in[from + 64 * half + l] & 0xFF;
                     int second = in[from + 64 * half + 32 + l] & 0xFF;
                     int bits = in[from + FILE_QH + 32 * half + l] & 0xFF;
-                    int at = to + (int) QUANTS_AT + (128 * half + l) * ROWS + r;
-                    out[at] = (byte) ((first & 0x0F | (bits & 3) << 4) - 32);
-                    out[at + 32 * ROWS] = (byte) ((second & 0x0F | (bits >>> 2 & 3) << 4) - 32);
-                    out[at + 64 * ROWS] = (byte) ((first >>> 4 | (bits >>> 4 & 3) << 4) - 32);
-                    out[at + 96 * ROWS] = (byte) ((second >>> 4 | (bits >>> 6) << 4) - 32);
+                    quants[at + l] = (byte) ((first & 0x0F | (bits & 3) << 4) - 32);
+                    quants[at + 32 + l] = (byte) ((second & 0x0F | (bits >>> 2 & 3) << 4) - 32);
+                    quants[at + 64 + l] = (byte) ((first >>> 4 | (bits >>> 4 & 3) << 4) - 32);
+                    quants[at + 96 + l] = (byte) ((second >>> 4 | (bits >>> 6) << 4) - 32);
                 }
             }
         }
+        RowGroups.interleaveBytes(quants, 0, BLOCK, groupRows, BLOCK, out, to + (int) QUANTS_AT);
     }
 
     /**
