@@ -3,7 +3,6 @@ package dev.pocketllama.inference.llama;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,9 +15,15 @@ final class HeadVectors {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DOUBLES =
             VectorSpecies.of(double.class, VectorShape.forBitSize(FLOATS.vectorBitSize()));
+    private static final VectorSpecies<Float> HALF_FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
     private static final int LANES = FLOATS.length();
-    /** F16's smallest normal (2^-14) and the smallest magnitude it rounds up to infinity (65504 + half a step). */
-    private static final float F16_MIN_NORMAL = 0x1p-14f;
+    private static final int EXPONENT = 0x7F800000;
+    /** The exponent bits of F16's smallest normal, 2^-14. */
+    private static final int F16_MIN_NORMAL_EXPONENT = Float.floatToRawIntBits(0x1p-14f);
+    /** Added to exponent bits: 13 more, and a mantissa of 1.5. */
+    private static final int MAGIC_ABOVE_EXPONENT = 13 << 23 | 0x00400000;
+    /** The smallest magnitude F16 rounds up to infinity (65504 + half a step). */
     private static final float F16_OVERFLOW = 65520f;
 
     private HeadVectors() { }
@@ -41,6 +46,20 @@ final class HeadVectors {
         return sum;
     }
 
+    /**
+     * {@code x[i] = (float) Math.exp(x[i])} for {@code i < n}, in double vectors: each lane's double exponential is
+     * within an ulp of {@link Math#exp}'s, so rounded to float it is the same but in the rare case where the two fall
+     * on either side of a float rounding boundary, a float ulp apart.
+     */
+    static void exp(float[] x, int n) {
+        int i = 0;
+        for (; i + DOUBLES.length() <= n; i += DOUBLES.length()) {
+            DoubleVector d = (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            ((FloatVector) d.lanewise(VectorOperators.EXP).convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).intoArray(x, i);
+        }
+        for (; i < n; i++) x[i] = (float) Math.exp(x[i]);
+    }
+
     /** {@code out[at + i] = f16(out[at + i] * scale)} for {@code n} values. */
     static void scaleToF16(float[] out, int at, int n, float scale) {
         int i = 0;
@@ -61,21 +80,18 @@ final class HeadVectors {
     }
 
     /**
-     * Each lane rounded to the nearest F16 value, ties to even, as {@code float16ToFloat(floatToFloat16(x))} does:
-     * normal values drop 13 mantissa bits with a carry; below F16's smallest normal, adding and removing 0.5 rounds
-     * to its subnormal step of 2^-24; from 65520 on, infinity; NaN stays NaN.
+     * Each lane rounded to the nearest F16 value, ties to even, as {@code float16ToFloat(floatToFloat16(x))} does.
+     * Adding and removing 1.5 * 2^(e + 13), for x's binary exponent e, rounds x to a multiple of 2^(e - 10), F16's
+     * step at that exponent, with the float addition's own ties to even; below F16's smallest normal, e counts as
+     * -14, whose step 2^-24 is F16's subnormal step. The sign is put back for values that round to zero; from 65520
+     * on, infinity; NaN stays NaN.
      */
     static FloatVector roundToF16(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         IntVector sign = bits.and(0x80000000);
-        FloatVector normal = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0xFFF)).and(0xFFFFE000)
-                .reinterpretAsFloats();
-        FloatVector abs = x.abs();
-        FloatVector tiny = abs.add(0.5f).sub(0.5f).reinterpretAsInts().or(sign).reinterpretAsFloats();
-        FloatVector infinite = sign.or(0x7F800000).reinterpretAsFloats();
-        VectorMask<Float> isTiny = abs.compare(VectorOperators.LT, F16_MIN_NORMAL);
-        VectorMask<Float> overflows = abs.compare(VectorOperators.GE, F16_OVERFLOW);
-        return normal.blend(tiny, isTiny).blend(infinite, overflows).blend(x, x.test(VectorOperators.IS_NAN));
+        FloatVector magic = bits.and(EXPONENT).max(F16_MIN_NORMAL_EXPONENT).add(MAGIC_ABOVE_EXPONENT).reinterpretAsFloats();
+        FloatVector rounded = x.add(magic).sub(magic).reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return rounded.blend(sign.or(EXPONENT).reinterpretAsFloats(), x.abs().compare(VectorOperators.GE, F16_OVERFLOW));
     }
 
     static float f16(float x) { return Float.float16ToFloat(Float.floatToFloat16(x)); }

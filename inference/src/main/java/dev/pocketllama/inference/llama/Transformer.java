@@ -150,7 +150,8 @@ public final class Transformer {
     /**
      * Grouped-query attention of head {@code h} over positions 0..pos. The query (rounded to F16) and cached keys are
      * F16 values: their products are exact in float, and summed in double. The softmax is online: a running max, a
-     * float sum of weights, and an accumulator of weighted values rounded to F16 at every step.
+     * float sum of weights, and an accumulator of weighted values rounded to F16 at every step. Its exponentials
+     * depend only on the scores and the running max, so they are taken first, all at once, in vectors.
      */
     private void attention(Batch b, int row, int h, int layer) {
         int pos = b.positions[row];
@@ -164,27 +165,44 @@ public final class Transformer {
         float[] q16 = b.q16[row];
         int qAt = h * hs;
         int kvAt = (h / group) * hs;
+        float[] scores = scratch(SCORES, pos + 1);
+        float[] exps = scratch(EXPONENTIALS, pos + 1);
         float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t <= pos; t++) {
+            float score = (float) HeadVectors.dot(q16, qAt, keys, t * c.kvDim() + kvAt, hs) * scale;
+            scores[t] = score;
+            // at a new maximum, the rescale of what came before; else this position's weight
+            exps[t] = score > max ? max - score : score - max;
+            max = Math.max(max, score);
+        }
+        HeadVectors.exp(exps, pos + 1);
+        max = Float.NEGATIVE_INFINITY;
         float sum = 0;
         Arrays.fill(out, qAt, qAt + hs, 0f);
         for (int t = 0; t <= pos; t++) {
-            int at = t * c.kvDim() + kvAt;
-            float score = (float) HeadVectors.dot(q16, qAt, keys, at, hs) * scale;
-            float previousMax = max;
             float weight = 1;
             float rescale = 1;
-            if (score > max) {
-                max = score;
-                rescale = (float) Math.exp(previousMax - max);
+            if (scores[t] > max) {
+                max = scores[t];
+                rescale = exps[t];
                 HeadVectors.scaleToF16(out, qAt, hs, rescale);
             } else {
-                weight = (float) Math.exp(score - max);
+                weight = exps[t];
             }
-            HeadVectors.addToF16(out, qAt, values, at, hs, weight);
+            HeadVectors.addToF16(out, qAt, values, t * c.kvDim() + kvAt, hs, weight);
             sum = sum * rescale + weight;
         }
         float inverse = 1f / sum;
         for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
     }
 
+    /** Each attention thread's scores and exponentials, grown to the longest sequence it has served. */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> EXPONENTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] scratch(ThreadLocal<float[][]> holder, int length) {
+        float[][] h = holder.get();
+        if (h[0].length < length) h[0] = new float[Math.max(length, 2 * h[0].length)];
+        return h[0];
+    }
 }

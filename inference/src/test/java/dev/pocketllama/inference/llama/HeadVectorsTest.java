@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The vector steps of attention give exactly the scalar arithmetic they replace. */
 class HeadVectorsTest {
@@ -73,5 +74,25 @@ class HeadVectorsTest {
             for (int i = 0; i < n; i++) expected += q[i] * k[2 + i];
             assertEquals(expected, HeadVectors.dot(q, 0, k, 2, n));
         }
+    }
+
+    @Test
+    void exponentialsAreTheScalarOnesToAFloatUlp() {
+        Random random = new Random(4);
+        int n = 3 * LANES + 5;
+        float[] x = new float[n];
+        int differing = 0;
+        for (int round = 0; round < 2000; round++) {
+            for (int i = 0; i < n; i++) x[i] = round % 2 == 0 ? -random.nextFloat() * 30 : -(float) Math.abs(random.nextGaussian());
+            x[round % n] = Float.NEGATIVE_INFINITY; // the first step's rescale of nothing
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = (float) Math.exp(x[i]);
+            HeadVectors.exp(x, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i], x[i], Math.ulp(expected[i]), "exp at " + i);
+                if (expected[i] != x[i]) differing++;
+            }
+        }
+        assertTrue(differing < 2000 * n / 10_000, differing + " of " + 2000 * n + " differ");
     }
 }
