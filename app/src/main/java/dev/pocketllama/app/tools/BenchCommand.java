@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code pocketllama bench}: llama-bench's tests on our engine, with its flags, table and JSON fields, so the two
  * can be run on the same file and laid side by side. A pp test feeds N prompt tokens to a fresh sequence, a tg test
- * generates N tokens one at a time; each runs once to warm up, then {@code -r} timed times.
+ * generates N tokens one at a time; each runs for two seconds (at least once) to warm up, then {@code -r} timed
+ * times.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt processing and generation speed, as llama.cpp's llama-bench does.")
@@ -50,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "md", paramLabel = "md|json", description = "Output format (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--no-warmup", description = "Skip the warm-up run before each test.")
+    @Option(names = "--no-warmup", description = "Skip the warm-up runs before each test.")
     boolean noWarmup;
 
     private final PrintStream out;
@@ -105,8 +106,13 @@ public final class BenchCommand implements Callable<Integer> {
         int length = nPrompt + nGen;
         Sequence s = transformer.newSequence(length);
         String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        // the whole test once: a one-token warm-up leaves generation's kernels to be compiled in the first timed run
-        if (!noWarmup) decode(transformer, s, length, nPrompt > 0);
+        // the whole test, for long enough that the JIT has compiled its kernels: a test of a tiny model runs in
+        // milliseconds, and once was not enough (its first ten timed runs were up to six times slower than the rest)
+        long warmUpStart = System.nanoTime();
+        while (!noWarmup) {
+            decode(transformer, s, length, nPrompt > 0);
+            if (System.nanoTime() - warmUpStart > WARM_UP_NANOS) break;
+        }
         List<Long> samples = new ArrayList<>();
         for (int r = 0; r < repetitions; r++) {
             err.printf("bench: %s, %d threads, run %d/%d%n", nPrompt > 0 ? "pp" + nPrompt : "tg" + nGen, threadCount, r + 1, repetitions);
@@ -141,6 +147,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
     }
+
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     /** Prompt tokens per forward pass, as the engine's scheduler prefills (Scheduler.PREFILL_CHUNK). */
     private static final int PROMPT_CHUNK = 64;

@@ -16,6 +16,9 @@ import dev.pocketllama.inference.tokenizer.Vocabulary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
 /**
  * A model ready to serve: weights, tokenizer, chat template, and the batch (rows of scratch) the scheduler steps
  * its sequences through.
@@ -53,25 +56,30 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
     }
 
     /** The longest warm-up: a slow machine may not settle, and the model must still come up. */
-    static final long WARM_UP_BUDGET_NANOS = 3_000_000_000L;
+    static final long WARM_UP_BUDGET_NANOS = 10_000_000_000L;
+    private static final long JIT_QUIET_MILLIS = 10;
 
     /**
-     * Alternates single-row steps (decode) and small batches (prompt chunks) until both run at their settled speed,
-     * so the JIT has compiled the kernels of both paths before the first user's reply: a fixed few steps end while
-     * the compiler is still at work (the first reply was 5-8 times slower than later ones). At least three of each,
-     * then until the last of each is within a quarter of its best (the first of each never is), or the budget is
-     * spent.
+     * Alternates single-row steps (decode) and batches of an odd size (prompt chunks, so both the pair and the single
+     * kernels of a batch run) until the JIT has compiled the kernels of both paths, so that the first user's reply
+     * does not pay for it. At least three of each, then until the last of each is within a quarter of its best and
+     * the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling during the last two steps (a kernel takes tens
+     * to hundreds), or the budget is spent. Speed alone is not enough: steps of kernels not compiled yet can be
+     * steadily slow, and a warm-up that stopped on speed left the first reply five times slower than later ones.
      */
     private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
                                LoadProgressListener progress) {
-        int batchRows = Math.min(batch.capacity(), 8);
+        int batchRows = Math.min(Math.min(batch.capacity(), context), 9);
         Sequence sequence = transformer.newSequence(Math.min(context, 4 * batchRows));
         int token = Math.max(0, tokenizer.bos());
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
         long bestSingle = Long.MAX_VALUE;
         long bestBatch = Long.MAX_VALUE;
         boolean singleSettled = false;
         boolean batchSettled = false;
+        long[] jitTimes = {-1, -1, -1}; // compilation milliseconds after the last three steps, the latest last
         for (int step = 0; ; step++) {
             boolean single = step % 2 == 0;
             int rows = single ? 1 : batchRows;
@@ -88,9 +96,14 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
                 batchSettled = bestBatch != Long.MAX_VALUE && took <= bestBatch + bestBatch / 4;
                 bestBatch = Math.min(bestBatch, took);
             }
+            if (jitTimed) {
+                System.arraycopy(jitTimes, 1, jitTimes, 0, 2);
+                jitTimes[2] = jit.getTotalCompilationTime();
+            }
             long elapsed = System.nanoTime() - start;
             progress.onProgress("warming up", Math.min(1, (double) elapsed / WARM_UP_BUDGET_NANOS));
-            if (step >= 5 && singleSettled && batchSettled || elapsed > WARM_UP_BUDGET_NANOS) break;
+            boolean jitQuiet = !jitTimed || jitTimes[0] >= 0 && jitTimes[2] - jitTimes[0] < JIT_QUIET_MILLIS;
+            if (step >= 5 && singleSettled && batchSettled && jitQuiet || elapsed > WARM_UP_BUDGET_NANOS) break;
         }
         batch.clear();
     }
