@@ -80,8 +80,12 @@ public final class Transformer {
             }
             int layerIndex = l;
             int heads = c.heads();
-            pool.forRanges(n * heads, (from, to) -> {
-                for (int i = from; i < to; i++) attention(b, i / heads, i % heads, layerIndex);
+            int headBlocks = (heads + HEADS_PER_TASK - 1) / HEADS_PER_TASK;
+            pool.forRanges(n * headBlocks, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int first = i % headBlocks * HEADS_PER_TASK;
+                    attention(b, i / headBlocks, first, Math.min(heads, first + HEADS_PER_TASK), layerIndex);
+                }
             });
             for (int i = 0; i < n; i++) b.attention[i].changed();
             // residual connection back into x
@@ -148,57 +152,74 @@ public final class Transformer {
     }
 
     /**
-     * Grouped-query attention of head {@code h} over positions 0..pos. The query (rounded to F16) and cached keys are
-     * F16 values: their products are exact in float, and summed in double. The softmax is online: a running max, a
-     * float sum of weights, and an accumulator of weighted values rounded to F16 at every step. Its exponentials
-     * depend only on the scores and the running max, so they are taken first, all at once, in vectors.
+     * Grouped-query attention of heads {@code [fromHead, toHead)} over positions 0..pos. The query (rounded to F16)
+     * and cached keys are F16 values: their products are exact in float, and summed in double. Each head's softmax
+     * is online: a running max, a float sum of weights, and an accumulator of weighted values rounded to F16 at every
+     * step. Its exponentials depend only on the scores and the running max, so they are taken first, all at once, in
+     * vectors. The heads then step through the positions together: one head's steps wait on each other (each reads
+     * the accumulator the last one wrote), so steps of several heads side by side keep the core busy.
      */
-    private void attention(Batch b, int row, int h, int layer) {
-        int pos = b.positions[row];
+    private void attention(Batch b, int row, int fromHead, int toHead, int layer) {
+        int span = b.positions[row] + 1;
         Sequence s = b.sequences[row];
         int hs = c.headSize();
         int group = c.heads() / c.kvHeads();
+        int heads = toHead - fromHead;
         float scale = (float) (1.0 / Math.sqrt(hs));
         float[] keys = s.cache.keys[layer];
         float[] values = s.cache.values[layer];
         float[] out = b.attention[row].values();
         float[] q16 = b.q16[row];
-        int qAt = h * hs;
-        int kvAt = (h / group) * hs;
-        float[] scores = scratch(SCORES, pos + 1);
-        float[] exps = scratch(EXPONENTIALS, pos + 1);
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t <= pos; t++) {
-            float score = (float) HeadVectors.dot(q16, qAt, keys, t * c.kvDim() + kvAt, hs) * scale;
-            scores[t] = score;
-            // at a new maximum, the rescale of what came before; else this position's weight
-            exps[t] = score > max ? max - score : score - max;
-            max = Math.max(max, score);
-        }
-        HeadVectors.exp(exps, pos + 1);
-        max = Float.NEGATIVE_INFINITY;
-        float sum = 0;
-        Arrays.fill(out, qAt, qAt + hs, 0f);
-        for (int t = 0; t <= pos; t++) {
-            float weight = 1;
-            float rescale = 1;
-            if (scores[t] > max) {
-                max = scores[t];
-                rescale = exps[t];
-                HeadVectors.scaleToF16(out, qAt, hs, rescale);
-            } else {
-                weight = exps[t];
+        float[] scores = scratch(SCORES, heads * span);
+        float[] exps = scratch(EXPONENTIALS, heads * span);
+        float[] state = scratch(MAXES_AND_SUMS, 2 * heads); // each head's running max, then its sum of weights
+        for (int k = 0; k < heads; k++) {
+            int h = fromHead + k;
+            int kvAt = (h / group) * hs;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = 0, at = k * span; t < span; t++, at++) {
+                float score = (float) HeadVectors.dot(q16, h * hs, keys, t * c.kvDim() + kvAt, hs) * scale;
+                scores[at] = score;
+                // at a new maximum, the rescale of what came before; else this position's weight
+                exps[at] = score > max ? max - score : score - max;
+                if (score > max) max = score;
             }
-            HeadVectors.addToF16(out, qAt, values, t * c.kvDim() + kvAt, hs, weight);
-            sum = sum * rescale + weight;
+            state[k] = Float.NEGATIVE_INFINITY;
+            state[heads + k] = 0;
+            Arrays.fill(out, h * hs, h * hs + hs, 0f);
         }
-        float inverse = 1f / sum;
-        for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
+        HeadVectors.exp(exps, heads * span);
+        for (int t = 0; t < span; t++) {
+            for (int k = 0; k < heads; k++) {
+                int h = fromHead + k;
+                float score = scores[k * span + t];
+                float weight = 1;
+                float rescale = 1;
+                if (score > state[k]) {
+                    state[k] = score;
+                    rescale = exps[k * span + t];
+                    HeadVectors.scaleToF16(out, h * hs, hs, rescale);
+                } else {
+                    weight = exps[k * span + t];
+                }
+                HeadVectors.addToF16(out, h * hs, values, t * c.kvDim() + (h / group) * hs, hs, weight);
+                state[heads + k] = state[heads + k] * rescale + weight;
+            }
+        }
+        for (int k = 0; k < heads; k++) {
+            float inverse = 1f / state[heads + k];
+            int qAt = (fromHead + k) * hs;
+            for (int i = 0; i < hs; i++) out[qAt + i] *= inverse;
+        }
     }
 
-    /** Each attention thread's scores and exponentials, grown to the longest sequence it has served. */
+    /** Query heads one attention task takes through the positions side by side. */
+    private static final int HEADS_PER_TASK = 4;
+
+    /** Each attention thread's scores, exponentials and per-head state, grown to the longest sequence it has served. */
     private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<float[][]> EXPONENTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> MAXES_AND_SUMS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private static float[] scratch(ThreadLocal<float[][]> holder, int length) {
         float[][] h = holder.get();

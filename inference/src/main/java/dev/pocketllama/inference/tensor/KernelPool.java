@@ -71,7 +71,7 @@ public final class KernelPool implements AutoCloseable {
     public void forRanges(int count, RangeTask task) { forRanges(count, MIN_CHUNK, task); }
 
     /** {@link #forRanges(int, RangeTask)} in chunks of at least {@code minChunk} (and on the caller alone up to that many). */
-    private synchronized void forRanges(int count, int minChunk, RangeTask task) {
+    public synchronized void forRanges(int count, int minChunk, RangeTask task) {
         if (threads == 1 || count <= minChunk) {
             task.run(0, count);
             return;
