@@ -33,6 +33,7 @@ public final class KernelPool implements AutoCloseable {
     private final RowProducts rowProducts = new RowProducts();
     private final RowsTimesInputs rowsTimesInputs = new RowsTimesInputs();
     private final GroupsTimesInputs groupsTimesInputs = new GroupsTimesInputs();
+    private final PrepareInputs prepareInputs = new PrepareInputs();
     /** The one input and output of {@link #groupsTimesInput}, as the batched call takes them. */
     private final Activation[] oneInput = new Activation[1];
     private final float[][] oneOutput = new float[1][];
@@ -111,6 +112,16 @@ public final class KernelPool implements AutoCloseable {
             forRanges(m.rows(), rowsTimesInputs);
         } finally {
             rowsTimesInputs.set(null, null, null, 0);
+        }
+    }
+
+    /** Encodes each of the first {@code count} inputs for {@code m}'s kernel, inputs split over threads, without allocating. */
+    synchronized void prepareInputs(WeightMatrix m, Activation[] x, int count) {
+        prepareInputs.set(m, x);
+        try {
+            forRanges(count, 1, prepareInputs);
+        } finally {
+            prepareInputs.set(null, null);
         }
     }
 
@@ -248,6 +259,22 @@ public final class KernelPool implements AutoCloseable {
 
         @Override
         public void run(int from, int to) { matrix.rowsTimesInputs(from, to, inputs, outs, count); }
+    }
+
+    /** The reusable task of {@link #prepareInputs}. */
+    private static final class PrepareInputs implements RangeTask {
+        private WeightMatrix matrix;
+        private Activation[] inputs;
+
+        void set(WeightMatrix matrix, Activation[] inputs) {
+            this.matrix = matrix;
+            this.inputs = inputs;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            for (int b = from; b < to; b++) matrix.prepare(inputs[b]);
+        }
     }
 
     /** The reusable task of {@link #groupsTimesInputs}. */

@@ -102,23 +102,28 @@ public abstract class WeightMatrix {
      */
     public final void matmul(Activation[] x, float[][] out, int count, KernelPool pool) {
         checkInputs(x, count);
+        boolean small = (long) rows * columns * count < PARALLEL_MIN_WEIGHTS;
+        // each input's encoding, inputs split over threads: on the caller alone, it was a tenth of a small model's prompt
+        if (small) {
+            for (int b = 0; b < count; b++) prepare(x[b]);
+        } else {
+            pool.prepareInputs(this, x, count);
+        }
         if (this instanceof RowGroupKernel kernel) {
-            pool.groupsTimesInputs(kernel, RowGroupKernel.groups(rows), x, out, count,
-                    (long) rows * columns * count < PARALLEL_MIN_WEIGHTS);
-        } else if ((long) rows * columns * count < PARALLEL_MIN_WEIGHTS) {
+            pool.groupsTimesInputs(kernel, RowGroupKernel.groups(rows), x, out, count, small);
+        } else if (small) {
             rowsTimesInputs(0, rows, x, out, count);
         } else {
             pool.rowsTimesInputs(this, x, out, count);
         }
     }
 
-    /** Refuses inputs of the wrong length, and prepares each one's encoding. */
+    /** Refuses inputs of the wrong length. */
     private void checkInputs(Activation[] x, int count) {
         for (int b = 0; b < count; b++) {
             if (x[b].length() != columns) {
                 throw new IllegalArgumentException(name + ": input has " + x[b].length() + " values, rows have " + columns);
             }
-            prepare(x[b]);
         }
     }
 
