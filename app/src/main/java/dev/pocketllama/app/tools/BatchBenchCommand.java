@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code pocketllama bench-batch}: aggregate generation speed of the real engine (its worker, continuous batching
  * included) when 1, 2, 4, 8... conversations ask at once. Each round submits that many requests together and times
- * generation only, once every prompt is processed.
+ * generation only, once every prompt is processed. First, right after the engine is ready, four requests one after
+ * another time their first token: the JIT's warm-up is meant to be paid at load, not by the first user.
  */
 @Command(name = "bench-batch", mixinStandardHelpOptions = true,
         description = "Measure aggregate generation tokens/s at several numbers of concurrent sequences (continuous batching).")
@@ -75,8 +76,14 @@ public final class BatchBenchCommand implements Callable<Integer> {
         int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
         var spec = new ModelSpec("bench", model, "raw", 64 + tokens);
         var options = new EngineOptions(List.of(spec), "bench", threads, 1, most, most, 0);
+        long start = System.nanoTime();
         try (Engine engine = Engine.start(options, LoadProgressListener.NONE)) {
-            err.println("loaded " + engine.activeModel().name() + ": " + engine.activeModel().quantMix());
+            err.printf("loaded and warmed up %s in %.2f s: %s%n", model, (System.nanoTime() - start) / 1e9,
+                    engine.activeModel().quantMix());
+            long[] firsts = new long[4];
+            for (int i = 0; i < firsts.length; i++) firsts[i] = firstTokenMillis(engine, i);
+            out.printf("first token after start: %d ms for the first request, %d-%d ms for the next three%n%n", firsts[0],
+                    Arrays.stream(firsts, 1, 4).min().orElse(0), Arrays.stream(firsts, 1, 4).max().orElse(0));
             round(engine, most, Math.min(tokens, 8)); // warm-up at full width
             out.println("| sequences | tokens/s (all) | tokens/s (each) | runs |");
             out.println("| --------: | -------------: | --------------: | ---: |");
@@ -94,6 +101,18 @@ public final class BatchBenchCommand implements Callable<Integer> {
             err.println("Error: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Milliseconds from submitting a request, alone, to its first token; each request's prompt is new to the engine. */
+    private static long firstTokenMillis(Engine engine, int request) throws Exception {
+        long start = System.nanoTime();
+        long[] first = {0};
+        var prompt = new Prompt.Text("Request " + request + ": once upon a time, there lived a " + (request % 2 == 0 ? "dog" : "bird"));
+        var done = engine.submit(new GenerationRequest("first-token-" + request, null, prompt, SamplingParams.GREEDY, 1), e -> {
+            if (e instanceof GenerationEvent.Token && first[0] == 0) first[0] = System.nanoTime();
+        }).finished().get(1, TimeUnit.HOURS);
+        if (first[0] == 0) throw new IllegalStateException("a benchmark request ended with " + done.reason() + ": " + done.message());
+        return (first[0] - start) / 1_000_000;
     }
 
     /**

@@ -6,18 +6,20 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** bench-batch on stories260K with tiny rounds: one row per concurrency (speed is never asserted). */
+/** bench-batch on stories260K with tiny rounds: the first tokens, then one row per concurrency (speed is never asserted). */
 class BatchBenchCommandTest {
 
     @Test
-    void printsARowPerConcurrency() {
+    void printsTheFirstTokensThenARowPerConcurrency() {
         ToolRun r = ToolRun.of("bench-batch", "-m", "../shared/models/stories260K.gguf", "-t", "1", "-c", "1,3", "-n", "6", "-r", "1");
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertEquals("| sequences | tokens/s (all) | tokens/s (each) | runs |", lines.get(0));
-        assertTrue(lines.get(2).matches("\\| +1 \\| +\\d+\\.\\d\\d \\| +\\d+\\.\\d\\d \\| +1 \\|"), lines.get(2));
-        assertTrue(lines.get(3).matches("\\| +3 \\| +\\d+\\.\\d\\d \\| +\\d+\\.\\d\\d \\| +1 \\|"), lines.get(3));
-        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(0).matches("first token after start: \\d+ ms for the first request, \\d+-\\d+ ms for the next three"), lines.get(0));
+        assertEquals("", lines.get(1));
+        assertEquals("| sequences | tokens/s (all) | tokens/s (each) | runs |", lines.get(2));
+        assertTrue(lines.get(4).matches("\\| +1 \\| +\\d+\\.\\d\\d \\| +\\d+\\.\\d\\d \\| +1 \\|"), lines.get(4));
+        assertTrue(lines.get(5).matches("\\| +3 \\| +\\d+\\.\\d\\d \\| +\\d+\\.\\d\\d \\| +1 \\|"), lines.get(5));
+        assertEquals(6, lines.size(), r.out());
     }
 
     @Test
