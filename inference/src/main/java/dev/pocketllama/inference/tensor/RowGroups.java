@@ -142,9 +142,11 @@ final class RowGroups {
     private static MemorySegment allocate(long bytes) {
         if (ALIGNED_ALLOC == null || FREE == null) return Arena.ofAuto().allocate(bytes, 64);
         boolean huge = bytes >= HUGE_PAGE;
+        long alignment = huge ? HUGE_PAGE : 64;
         MemorySegment raw;
         try {
-            raw = (MemorySegment) ALIGNED_ALLOC.invokeExact(huge ? HUGE_PAGE : 64L, bytes);
+            // C11 asks for a multiple of the alignment (some C libraries refuse others); the tail is never touched
+            raw = (MemorySegment) ALIGNED_ALLOC.invokeExact(alignment, (bytes + alignment - 1) / alignment * alignment);
         } catch (Throwable e) {
             throw new IllegalStateException("aligned_alloc failed", e);
         }
