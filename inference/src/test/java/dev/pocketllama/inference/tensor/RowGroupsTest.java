@@ -2,6 +2,7 @@ package dev.pocketllama.inference.tensor;
 
 import dev.pocketllama.inference.gguf.GgmlType;
 import dev.pocketllama.inference.gguf.GgufTensorInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,8 +22,19 @@ class RowGroupsTest {
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0", "Q5_0", "Q4_K", "Q6_K"})
     void everyRowReadsBackAsItselfAlone(GgmlType type) {
-        int rows = 2 * RowGroupKernel.ROWS + 6;
-        int columns = 512;
+        assertEveryRowReadsBackAlone(type, 2 * RowGroupKernel.ROWS + 6, 512);
+    }
+
+    /**
+     * A copy of 2 MiB or more is allocated differently: on a 2 MiB boundary, with huge pages asked for. 262 rows of
+     * 8192 Q8_0 values make 2.5 MiB of groups of 32 rows or of 16.
+     */
+    @Test
+    void aCopyOfSeveralMebibytesReadsBackToo() {
+        assertEveryRowReadsBackAlone(GgmlType.Q8_0, 262, 8192);
+    }
+
+    private static void assertEveryRowReadsBackAlone(GgmlType type, int rows, int columns) {
         int rowBytes = (int) type.byteSize(columns);
         byte[] bytes = new byte[rows * rowBytes];
         new Random(type.id()).nextBytes(bytes);
