@@ -13,6 +13,8 @@ public final class Activation {
     private final float[] f16Values;
     /** Q8_0 quants, held as shorts: the kernels multiply them with weights widened to 16 bits. */
     private final short[] q8Quants;
+    /** The same quants as floats, for the batched kernels that multiply in floats ({@link TileProducts}). */
+    private final float[] q8QuantFloats;
     private final float[] q8Scales;
     /**
      * Per block, -8 times the sum of its quants (at most 8 * 32 * 127 in magnitude, so a short). The Q4_0 kernel
@@ -31,6 +33,7 @@ public final class Activation {
         values = new float[length];
         f16Values = new float[length];
         q8Quants = new short[length];
+        q8QuantFloats = new float[length];
         q8Scales = new float[(length + Q8_0_BLOCK - 1) / Q8_0_BLOCK];
         q8MinusEightSums = new short[q8Scales.length];
     }
@@ -96,6 +99,12 @@ public final class Activation {
         return q8Scales;
     }
 
+    /** The Q8_0 quants as floats. */
+    float[] q8_0QuantFloats() {
+        quantizeQ8_0();
+        return q8QuantFloats;
+    }
+
     /** The Q8_0 quantization's per-block corrections for Q4_0's offset of 8. */
     short[] q8_0MinusEightSums() {
         quantizeQ8_0();
@@ -114,7 +123,10 @@ public final class Activation {
             float max = 0;
             for (int i = from; i < to; i++) max = Math.max(max, Math.abs(values[i]));
             float inverse = max != 0 ? 127f / max : 0f;
-            for (int i = from; i < to; i++) q8Quants[i] = (short) Math.rint(values[i] * inverse);
+            for (int i = from; i < to; i++) {
+                q8Quants[i] = (short) Math.rint(values[i] * inverse);
+                q8QuantFloats[i] = q8Quants[i];
+            }
             q8Scales[block] = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
             int sum = 0;
             for (int i = from; i < to; i++) sum += q8Quants[i];

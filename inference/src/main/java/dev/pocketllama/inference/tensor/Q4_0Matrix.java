@@ -3,11 +3,13 @@ package dev.pocketllama.inference.tensor;
 import dev.pocketllama.inference.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -22,8 +24,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * <p>Every product is, per block, the exact integer dot of the nibbles minus 8 with the input's Q8_0 quants, added
  * with both scales in one rounding, block after block: {@link #dotScalar} bit for bit, at every batch size.
  */
-final class Q4_0Matrix extends RowGroupMatrix {
-    private static final int BLOCK = 32;
+final class Q4_0Matrix extends Q8_0InputMatrix {
     private static final int HALF = BLOCK / 2;
     private static final int FILE_BLOCK_BYTES = 18;
     /** Bytes of one block of a group: the rows' scales, then the rows' packed bytes, byte by byte. */
@@ -33,11 +34,9 @@ final class Q4_0Matrix extends RowGroupMatrix {
     /** Copies {@code file}'s rows into row groups; the copy is freed with the matrix, and the file's pages are let go. */
     Q4_0Matrix(String name, MemorySegment file, int rows, int columns) {
         super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_0Matrix::writeBlock),
-                rows, columns, GgmlType.Q4_0, BLOCK, GROUP_BLOCK_BYTES);
+                rows, columns, GgmlType.Q4_0, GROUP_BLOCK_BYTES);
     }
 
-    @Override
-    protected void prepare(Activation x) { x.q8_0Quants(); }
 
 
     /** One block of a group: each row's F16 scale as a float, then packed byte j of every row side by side. */
@@ -115,6 +114,24 @@ final class Q4_0Matrix extends RowGroupMatrix {
         }
         RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+    }
+
+    /** The 16-bit kernel unpacks a byte for two products per input: tiles pay off from 32 inputs (a 2048-column matrix, AVX-512). */
+    @Override
+    public int minTileInputs() { return 32; }
+
+    /** Nibbles less 8, a half-group of rows (one int vector) at a time. */
+    @Override
+    void writeTileBlock(long block, float[] values, int at) {
+        for (int j = 0; j < HALF; j++) {
+            for (int half = 0; half < ROWS; half += LANES) {
+                IntVector bytes = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + PACKED_AT + (long) j * ROWS + half, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                ((FloatVector) bytes.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(values, at + j * ROWS + half);
+                ((FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0))
+                        .intoArray(values, at + (HALF + j) * ROWS + half);
+            }
+        }
     }
 
     @Override

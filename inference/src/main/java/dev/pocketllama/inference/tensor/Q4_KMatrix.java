@@ -216,6 +216,80 @@ final class Q4_KMatrix extends RowGroupMatrix {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
+    /** Tiles pay off from 16 to 32 inputs (a 2048-column matrix, AVX-512). */
+    @Override
+    public int minTileInputs() { return 16; }
+
+    @Override
+    public float[] quantFloats(Activation x) { return x.q8_K().quantFloats; }
+
+    /**
+     * The tile (super-block {@code tile}): each nibble times its sub-block's scale, a half-group of rows at a time;
+     * then d, dmin and the eight mins as floats.
+     */
+    @Override
+    public void writeTile(int g, int tile, float[] values) {
+        long block = g * groupBytes + tile * GROUP_BLOCK_BYTES;
+        MemorySegment.copy(data, Vectors.FLOAT, block, values, TileProducts.SCALES_AT, 2 * ROWS);
+        for (int j = 0; j < 8; j++) {
+            for (int half = 0; half < ROWS; half += LANES) {
+                ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + MINS_AT + (long) j * ROWS + half, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0).convert(VectorOperators.I2F, 0))
+                        .intoArray(values, TileProducts.SCALES_AT + (2 + j) * ROWS + half);
+            }
+        }
+        for (int j = 0; j < 8; j += 2) {
+            for (int half = 0; half < ROWS; half += LANES) {
+                IntVector firstScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) j * ROWS + half, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                IntVector secondScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) (j + 1) * ROWS + half, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                long packedAt = block + PACKED_AT + (long) SUB / 2 * j * ROWS + half;
+                for (int l = 0; l < SUB; l++) {
+                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, packedAt + (long) l * ROWS, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+                    ((FloatVector) packed.and(0x0F).mul(firstScale).convert(VectorOperators.I2F, 0))
+                            .intoArray(values, (SUB * j + l) * ROWS + half);
+                    ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).mul(secondScale).convert(VectorOperators.I2F, 0))
+                            .intoArray(values, (SUB * j + SUB + l) * ROWS + half);
+                }
+            }
+        }
+    }
+
+    /**
+     * The sub-blocks' scaled dots, exact as ints, and the mins' sums (exact in floats: at most 8 * 63 * 32 * 127),
+     * scaled per super-block as {@link #groupTimesOne} does.
+     */
+    @Override
+    public void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt) {
+        Q8_KInput in = x.q8_K();
+        IntVector lowSum = IntVector.zero(INTS);
+        IntVector highSum = lowSum;
+        FloatVector lowMins = FloatVector.zero(FLOATS_PER_INTS);
+        FloatVector highMins = lowMins;
+        for (int j = 0; j < 8; j++) {
+            int at = dotsAt + j * ROWS;
+            lowSum = lowSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at).convert(VectorOperators.F2I, 0));
+            highSum = highSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at + LANES).convert(VectorOperators.F2I, 0));
+            FloatVector quantSum = FloatVector.broadcast(FLOATS_PER_INTS, in.groupSums[tile * 16 + 2 * j] + in.groupSums[tile * 16 + 2 * j + 1]);
+            int mins = TileProducts.SCALES_AT + (2 + j) * ROWS;
+            lowMins = FloatVector.fromArray(FLOATS_PER_INTS, values, mins).fma(quantSum, lowMins);
+            highMins = FloatVector.fromArray(FLOATS_PER_INTS, values, mins + LANES).fma(quantSum, highMins);
+        }
+        float xs = in.scales[tile];
+        int d = TileProducts.SCALES_AT;
+        int dmin = d + ROWS;
+        FloatVector low = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt);
+        FloatVector high = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + LANES);
+        low = low.add(FloatVector.fromArray(FLOATS_PER_INTS, values, d).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0))
+                .sub(FloatVector.fromArray(FLOATS_PER_INTS, values, dmin).mul(xs).mul(lowMins)));
+        high = high.add(FloatVector.fromArray(FLOATS_PER_INTS, values, d + LANES).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
+                .sub(FloatVector.fromArray(FLOATS_PER_INTS, values, dmin + LANES).mul(xs).mul(highMins)));
+        low.intoArray(sums, sumsAt);
+        high.intoArray(sums, sumsAt + LANES);
+    }
+
     @Override
     public float dotScalar(int row, Activation x) {
         Q8_KInput in = x.q8_K();

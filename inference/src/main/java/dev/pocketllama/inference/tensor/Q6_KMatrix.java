@@ -181,6 +181,51 @@ final class Q6_KMatrix extends RowGroupMatrix {
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
     }
 
+    /** Tiles pay off from 8 to 16 inputs (a 2048-column matrix, AVX-512). */
+    @Override
+    public int minTileInputs() { return 12; }
+
+    @Override
+    public float[] quantFloats(Activation x) { return x.q8_K().quantFloats; }
+
+    /** The tile (super-block {@code tile}): each quant less 32 times its 16 values' scale, a half-group of rows at a time; then d. */
+    @Override
+    public void writeTile(int g, int tile, float[] values) {
+        long block = g * groupBytes + tile * GROUP_BLOCK_BYTES;
+        MemorySegment.copy(data, Vectors.FLOAT, block, values, TileProducts.SCALES_AT, ROWS);
+        for (int s = 0; s < BLOCK / GROUP; s++) {
+            for (int half = 0; half < ROWS; half += LANES) {
+                IntVector scale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) s * ROWS + half, LE)
+                        .convertShape(VectorOperators.B2I, INTS, 0);
+                for (int i = s * GROUP; i < (s + 1) * GROUP; i++) {
+                    ((FloatVector) ((IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QUANTS_AT + (long) i * ROWS + half, LE)
+                            .convertShape(VectorOperators.B2I, INTS, 0)).mul(scale).convert(VectorOperators.I2F, 0))
+                            .intoArray(values, i * ROWS + half);
+                }
+            }
+        }
+    }
+
+    /** The segments' scaled dots, exact as ints, scaled per super-block as {@link #groupTimesOne} does. */
+    @Override
+    public void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt) {
+        Q8_KInput in = x.q8_K();
+        IntVector lowSum = IntVector.zero(INTS);
+        IntVector highSum = lowSum;
+        for (int s = 0; s < TileProducts.COLUMNS / TileProducts.SEGMENT; s++) {
+            int at = dotsAt + s * ROWS;
+            lowSum = lowSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at).convert(VectorOperators.F2I, 0));
+            highSum = highSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at + LANES).convert(VectorOperators.F2I, 0));
+        }
+        float xs = in.scales[tile];
+        FloatVector low = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt);
+        FloatVector high = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + LANES);
+        low = low.add(FloatVector.fromArray(FLOATS_PER_INTS, values, TileProducts.SCALES_AT).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
+        high = high.add(FloatVector.fromArray(FLOATS_PER_INTS, values, TileProducts.SCALES_AT + LANES).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0)));
+        low.intoArray(sums, sumsAt);
+        high.intoArray(sums, sumsAt + LANES);
+    }
+
     @Override
     public float dotScalar(int row, Activation x) {
         Q8_KInput in = x.q8_K();

@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
+import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -28,8 +29,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * the exact integer dot with the input's Q8_0 quants, added with both scales in one rounding, block after block:
  * {@link #dotScalar} bit for bit.
  */
-final class Q8_0Matrix extends RowGroupMatrix {
-    private static final int BLOCK = 32;
+final class Q8_0Matrix extends Q8_0InputMatrix {
     private static final int Q8_0_BYTES = 34;
     private static final int Q5_0_BYTES = 22;
     private static final long QUANTS_AT = ROWS * 4L;
@@ -38,7 +38,7 @@ final class Q8_0Matrix extends RowGroupMatrix {
 
 
     private Q8_0Matrix(String name, MemorySegment groups, int rows, int columns, GgmlType type) {
-        super(name, groups, rows, columns, type, BLOCK, GROUP_BLOCK_BYTES);
+        super(name, groups, rows, columns, type, GROUP_BLOCK_BYTES);
     }
 
     /** A Q8_0 tensor, copied into row groups; the file's pages are let go. */
@@ -69,8 +69,6 @@ final class Q8_0Matrix extends RowGroupMatrix {
         return new Q8_0Matrix(name, groups, rows, columns, GgmlType.Q5_0);
     }
 
-    @Override
-    protected void prepare(Activation x) { x.q8_0Quants(); }
 
     /**
      * Per pair of values, the 16-bit sum of two products (at most 2 * 128 * 127) is exact; widened, it adds into the
@@ -145,6 +143,21 @@ final class Q8_0Matrix extends RowGroupMatrix {
         }
         RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+    }
+
+    /** Tiles pay off from 8 inputs (a 2048-column matrix, AVX-512). */
+    @Override
+    public int minTileInputs() { return 8; }
+
+    /** The values, a half-group of rows (one int vector) at a time. */
+    @Override
+    void writeTileBlock(long block, float[] values, int at) {
+        for (int i = 0; i < BLOCK; i++) {
+            for (int half = 0; half < ROWS; half += LANES) {
+                ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QUANTS_AT + (long) i * ROWS + half, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS_PER_INTS, 0)).intoArray(values, at + i * ROWS + half);
+            }
+        }
     }
 
     @Override

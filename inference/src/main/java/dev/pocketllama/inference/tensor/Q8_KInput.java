@@ -11,6 +11,8 @@ final class Q8_KInput {
 
     /** Int8 quants held as shorts, the width the kernels multiply in. */
     final short[] quants;
+    /** The same quants as floats, for the batched kernels that multiply in floats ({@link TileProducts}). */
+    final float[] quantFloats;
     final float[] scales;
     /** Sum of the quants of each 16-value group, {@code BLOCK / GROUP} per block. */
     final int[] groupSums;
@@ -20,6 +22,7 @@ final class Q8_KInput {
             throw new IllegalArgumentException("Q8_K needs a multiple of " + BLOCK + " values, was " + length);
         }
         quants = new short[length];
+        quantFloats = new float[length];
         scales = new float[length / BLOCK];
         groupSums = new int[length / GROUP];
     }
@@ -43,11 +46,15 @@ final class Q8_KInput {
             if (amax == 0) {
                 scales[block] = 0;
                 java.util.Arrays.fill(quants, from, from + BLOCK, (short) 0);
+                java.util.Arrays.fill(quantFloats, from, from + BLOCK, 0f);
                 java.util.Arrays.fill(groupSums, from / GROUP, (from + BLOCK) / GROUP, 0);
                 continue;
             }
             float inverse = -127f / max;
-            for (int i = from; i < from + BLOCK; i++) quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
+            for (int i = from; i < from + BLOCK; i++) {
+                quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
+                quantFloats[i] = quants[i];
+            }
             for (int g = from / GROUP; g < (from + BLOCK) / GROUP; g++) {
                 int sum = 0;
                 for (int i = g * GROUP; i < (g + 1) * GROUP; i++) sum += quants[i];

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row of a group side by side, so a kernel's vector lanes run over rows. Each step then multiplies one value of
  * every row with one input quant (a broadcast), the block scales of a group's rows are one vector, and no lanes are
  * summed across (llama.cpp repacks its quantized types into 8 interleaved rows for its AVX2 kernels, for the same
- * reasons). One kernel serves every batch size: a group's weights stay in the cache while each input of a batch
- * passes over them, two at a time. The copy costs a pass over the file at load (one to two seconds for 600 MiB on
- * two cores).
+ * reasons). A group's weights stay in the cache while each input of a batch passes over them: two at a time
+ * through the 16-bit kernels for a few inputs, through {@link TileProducts} for more. The copy costs a pass over
+ * the file at load (one to two seconds for 600 MiB on two cores).
  */
 interface RowGroupKernel {
     /** Rows of a group: one per 16-bit lane of a preferred-width vector (32 on AVX-512, 16 on AVX2). */
@@ -22,9 +22,14 @@ interface RowGroupKernel {
 
     /**
      * Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared:
-     * {@code out[input][row]}. Two inputs at a time, so each weight is unpacked once for both.
+     * {@code out[input][row]}. A few inputs take the 16-bit kernels, two at a time so each weight is unpacked once for
+     * both; more take {@link TileProducts}.
      */
     default void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
+        if (count >= minTileInputs()) {
+            TileProducts.groupsTimesInputs(this, from, to, x, out, count);
+            return;
+        }
         for (int g = from; g < to; g++) {
             int i = 0;
             for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
@@ -40,6 +45,35 @@ interface RowGroupKernel {
 
     /** {@link #groupTimesOne} for two inputs. */
     void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut);
+
+    /**
+     * Batches of at least this many inputs take {@link TileProducts}: with fewer, writing the tile costs more than
+     * the floats' speed saves. Measured per type, since its 16-bit kernels differ in speed.
+     */
+    int minTileInputs();
+
+    int rows();
+
+    int columns();
+
+    /** The input's quants, in the encoding this type multiplies with, as floats. */
+    float[] quantFloats(Activation x);
+
+    /**
+     * Writes group {@code g}'s values in tile {@code tile}'s columns (from {@code tile * TileProducts.COLUMNS}) as
+     * exact integers in floats, column c of row r at {@code values[c * ROWS + r]}: the quants, times the integer
+     * scale of their 16 or 32 values where the type has one. From {@link TileProducts#SCALES_AT} on, it writes the
+     * tile's float scales (and Q4_K's mins) as {@link #addTile} reads them: a copy on the heap, read once per input,
+     * costs far less than reading the row groups' memory again.
+     */
+    void writeTile(int g, int tile, float[] values);
+
+    /**
+     * Adds to {@code sums[sumsAt + r]} the tile's share of group row r's product with {@code x}, given the tile
+     * {@link #writeTile} wrote and in {@code dots[dotsAt + s * ROWS + r]} the exact dot of the tile's 32-column
+     * segment s with {@code x}'s quants, scaled as {@link #groupTimesOne} scales its integer sums.
+     */
+    void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt);
 
     static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
 

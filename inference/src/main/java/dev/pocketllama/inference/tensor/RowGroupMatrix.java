@@ -16,7 +16,7 @@ abstract class RowGroupMatrix extends WeightMatrix implements RowGroupKernel {
     /** Blocks per row, and bytes per group. */
     final int blocks;
     final long groupBytes;
-    private final long groupBlockBytes;
+    final long groupBlockBytes;
 
     RowGroupMatrix(String name, MemorySegment groups, int rows, int columns, GgmlType type, int blockValues, long groupBlockBytes) {
         super(name, groups, rows, columns, type);
