@@ -123,15 +123,14 @@ public final class Activation {
             float max = 0;
             for (int i = from; i < to; i++) max = Math.max(max, Math.abs(values[i]));
             float inverse = max != 0 ? 127f / max : 0f;
-            for (int i = from; i < to; i++) {
-                q8Quants[i] = (short) Math.rint(values[i] * inverse);
-                q8QuantFloats[i] = q8Quants[i];
-            }
+            for (int i = from; i < to; i++) q8Quants[i] = (short) Math.rint(values[i] * inverse);
             q8Scales[block] = Float.float16ToFloat(Float.floatToFloat16(max / 127f));
             int sum = 0;
             for (int i = from; i < to; i++) sum += q8Quants[i];
             q8MinusEightSums[block] = (short) (-8 * sum);
         }
+        // a loop of its own, which the JIT vectorises (inside the one above, it made quantizing six times slower)
+        for (int i = 0; i < values.length; i++) q8QuantFloats[i] = q8Quants[i];
         q8Ready = true;
     }
 }

@@ -51,10 +51,8 @@ final class Q8_KInput {
                 continue;
             }
             float inverse = -127f / max;
-            for (int i = from; i < from + BLOCK; i++) {
-                quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
-                quantFloats[i] = quants[i];
-            }
+            for (int i = from; i < from + BLOCK; i++) quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
+            for (int i = from; i < from + BLOCK; i++) quantFloats[i] = quants[i];
             for (int g = from / GROUP; g < (from + BLOCK) / GROUP; g++) {
                 int sum = 0;
                 for (int i = g * GROUP; i < (g + 1) * GROUP; i++) sum += quants[i];
