@@ -74,7 +74,7 @@ public final class BatchBenchCommand implements Callable<Integer> {
             return 2;
         }
         int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
-        var spec = new ModelSpec("bench", model, "raw", 64 + tokens);
+        var spec = new ModelSpec("bench", model, "raw", 256 + tokens); // room for the first-token prompts
         var options = new EngineOptions(List.of(spec), "bench", threads, 1, most, most, 0);
         long start = System.nanoTime();
         try (Engine engine = Engine.start(options, LoadProgressListener.NONE)) {
@@ -103,11 +103,20 @@ public final class BatchBenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A chat's first prompt is rarely short: a system prompt and a question make several dozen tokens, which the
+     * engine prefills as one chunk through the batched kernels.
+     */
+    private static final String FIRST_PROMPT = ": you are a helpful assistant who answers in short, plain sentences. Tell me a story"
+            + " about a small town by the sea, where the fishermen go out before dawn and come back at noon, and where one"
+            + " day a stranger arrives with a map of an island nobody has ever seen. What does the stranger want, and who"
+            + " helps";
+
     /** Milliseconds from submitting a request, alone, to its first token; each request's prompt is new to the engine. */
     private static long firstTokenMillis(Engine engine, int request) throws Exception {
         long start = System.nanoTime();
         long[] first = {0};
-        var prompt = new Prompt.Text("Request " + request + ": once upon a time, there lived a " + (request % 2 == 0 ? "dog" : "bird"));
+        var prompt = new Prompt.Text("Request " + request + FIRST_PROMPT + (request % 2 == 0 ? " him?" : " her?"));
         var done = engine.submit(new GenerationRequest("first-token-" + request, null, prompt, SamplingParams.GREEDY, 1), e -> {
             if (e instanceof GenerationEvent.Token && first[0] == 0) first[0] = System.nanoTime();
         }).finished().get(1, TimeUnit.HOURS);

@@ -60,50 +60,46 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
     private static final long JIT_QUIET_MILLIS = 10;
 
     /**
-     * Alternates single-row steps (decode) and batches of an odd size (prompt chunks, so both the pair and the single
-     * kernels of a batch run) until the JIT has compiled the kernels of both paths, so that the first user's reply
-     * does not pay for it. At least three of each, then until the last of each is within a quarter of its best and
-     * the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling during the last two steps (a kernel takes tens
-     * to hundreds), or the budget is spent. Speed alone is not enough: steps of kernels not compiled yet can be
-     * steadily slow, and a warm-up that stopped on speed left the first reply five times slower than later ones.
+     * Runs the three kinds of steps the kernels have paths for, in turn, until the JIT has compiled them all, so that
+     * the first user's reply does not pay for it: single rows (decode), small batches of an odd size (a few replies
+     * decoded together: the pair and single kernels of a batch) and large ones (prompt chunks: the float tiles, from
+     * 8 to 32 inputs by type). At least three of each, then until the last of each kind is within a quarter of its
+     * best and the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling during the last three steps (a kernel
+     * takes tens to hundreds), or the budget is spent. Speed alone is not enough: steps of kernels not compiled yet
+     * can be steadily slow, and a warm-up that stopped on speed left the first reply five times slower than later ones.
      */
     private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
                                LoadProgressListener progress) {
-        int batchRows = Math.min(Math.min(batch.capacity(), context), 9);
-        Sequence sequence = transformer.newSequence(Math.min(context, 4 * batchRows));
+        int limit = Math.min(batch.capacity(), context);
+        int[] kinds = {1, Math.min(limit, 9), Math.min(limit, 33)};
+        Sequence sequence = transformer.newSequence(Math.min(context, 4 * kinds[2]));
         int token = Math.max(0, tokenizer.bos());
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
-        long bestSingle = Long.MAX_VALUE;
-        long bestBatch = Long.MAX_VALUE;
-        boolean singleSettled = false;
-        boolean batchSettled = false;
-        long[] jitTimes = {-1, -1, -1}; // compilation milliseconds after the last three steps, the latest last
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+        boolean[] settled = new boolean[kinds.length];
+        long[] jitTimes = {-1, -1, -1, -1}; // compilation milliseconds after the last four steps, the latest last
         for (int step = 0; ; step++) {
-            boolean single = step % 2 == 0;
-            int rows = single ? 1 : batchRows;
+            int kind = step % kinds.length;
+            int rows = kinds[kind];
             if (sequence.length() + rows > sequence.capacity()) sequence.reset();
             batch.clear();
             for (int i = 0; i < rows; i++) batch.add(sequence, token, i == rows - 1);
             long t0 = System.nanoTime();
             transformer.forward(batch);
             long took = System.nanoTime() - t0;
-            if (single) {
-                singleSettled = bestSingle != Long.MAX_VALUE && took <= bestSingle + bestSingle / 4;
-                bestSingle = Math.min(bestSingle, took);
-            } else {
-                batchSettled = bestBatch != Long.MAX_VALUE && took <= bestBatch + bestBatch / 4;
-                bestBatch = Math.min(bestBatch, took);
-            }
+            settled[kind] = best[kind] != Long.MAX_VALUE && took <= best[kind] + best[kind] / 4;
+            best[kind] = Math.min(best[kind], took);
             if (jitTimed) {
-                System.arraycopy(jitTimes, 1, jitTimes, 0, 2);
-                jitTimes[2] = jit.getTotalCompilationTime();
+                System.arraycopy(jitTimes, 1, jitTimes, 0, 3);
+                jitTimes[3] = jit.getTotalCompilationTime();
             }
             long elapsed = System.nanoTime() - start;
             progress.onProgress("warming up", Math.min(1, (double) elapsed / WARM_UP_BUDGET_NANOS));
-            boolean jitQuiet = !jitTimed || jitTimes[0] >= 0 && jitTimes[2] - jitTimes[0] < JIT_QUIET_MILLIS;
-            if (step >= 5 && singleSettled && batchSettled && jitQuiet || elapsed > WARM_UP_BUDGET_NANOS) break;
+            boolean jitQuiet = !jitTimed || jitTimes[0] >= 0 && jitTimes[3] - jitTimes[0] < JIT_QUIET_MILLIS;
+            boolean allSettled = settled[0] && settled[1] && settled[2];
+            if (step >= 3 * kinds.length && allSettled && jitQuiet || elapsed > WARM_UP_BUDGET_NANOS) break;
         }
         batch.clear();
     }
