@@ -129,7 +129,7 @@ public final class Activation {
             for (int i = from; i < to; i++) sum += q8Quants[i];
             q8MinusEightSums[block] = (short) (-8 * sum);
         }
-        // a loop of its own, which the JIT vectorises (inside the one above, it made quantizing six times slower)
+        // a loop of its own, simple enough for the JIT to vectorise
         for (int i = 0; i < values.length; i++) q8QuantFloats[i] = q8Quants[i];
         q8Ready = true;
     }
