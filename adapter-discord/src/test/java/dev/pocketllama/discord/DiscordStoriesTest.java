@@ -49,7 +49,7 @@ class DiscordStoriesTest {
     void start() {
         config = TestConfigs.forFake(discord, dir.resolve("store.db"), List.of(), true);
         engine = Engine.start(new EngineOptions(List.of(new ModelSpec("stories", Path.of(STORIES), "raw", 0),
-                new ModelSpec("stories-q8", Path.of(STORIES_Q8), "raw", 0)), "stories", 1, 3, 64, 4, 16L << 20),
+                new ModelSpec("stories-q8", Path.of(STORIES_Q8), "raw", 0)), "stories", 1, 3, 64, 4, 16L << 20, null),
                 LoadProgressListener.NONE);
         startBot();
     }

@@ -37,7 +37,7 @@ final class TestConfigs {
                 new AdminsConfig(List.of(), adminIds, List.of(discord.adminRoleId)),
                 allow,
                 new LimitsConfig(3, 64, 4000, 4096),
-                new EngineConfig(1, 4, 64),
+                new EngineConfig(1, 4, 64, EngineConfig.OFF),
                 new ConversationsConfig("replyChain", ""),
                 new TelegramConfig(false, null, null, 50, false),
                 new DiscordConfig(true, "fake-token", discord.restUrl(), discord.gatewayUrl(), messageContentIntent),

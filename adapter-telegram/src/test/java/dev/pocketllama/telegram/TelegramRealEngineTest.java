@@ -45,7 +45,7 @@ class TelegramRealEngineTest {
         engine = Engine.start(new EngineOptions(List.of(
                 new ModelSpec("stories", Path.of("../shared/models/stories260K.gguf"), "raw", 0),
                 new ModelSpec("stories-q8", Path.of("../shared/models/stories260K-Q8_0.gguf"), "raw", 0)),
-                "stories", 0, 4, 64, 4, 16L << 20), LoadProgressListener.NONE);
+                "stories", 0, 4, 64, 4, 16L << 20, null), LoadProgressListener.NONE);
     }
 
     @AfterEach

@@ -16,7 +16,7 @@ final class EngineLauncher {
     static EngineOptions options(PocketLlamaConfig config) {
         return new EngineOptions(config.models().stream().map(EngineLauncher::spec).toList(), config.defaultModel(),
                 config.engine().threads(), config.limits().maxQueuedPerUser(), config.limits().maxQueueLength(),
-                config.engine().maxBatch(), (long) config.engine().promptCacheMb() << 20);
+                config.engine().maxBatch(), (long) config.engine().promptCacheMb() << 20, WeightCacheSetting.directory(config.engine().weightCache()));
     }
 
     private static ModelSpec spec(ModelConfig m) {

@@ -57,6 +57,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, defaultValue = "0", description = "kernel threads; 0 uses every core")
     int threads;
 
+    @Option(names = "--weight-cache", defaultValue = "auto", paramLabel = "DIR|auto|off",
+            description = "Where the first load saves the weights in the kernels' layout for later loads to map: a "
+                    + "directory, auto ($XDG_CACHE_HOME/pocketllama, else ~/.cache/pocketllama) or off (default: ${DEFAULT-VALUE}).")
+    String weightCache;
+
     @Option(names = "--json", description = "end with one line of JSON: prompt_ids, ids, text, prompt_tokens_per_second, tokens_per_second")
     boolean json;
 
@@ -77,7 +82,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
         var sampling = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN,
                 seed != null ? seed : System.nanoTime());
-        var options = new EngineOptions(List.of(new ModelSpec("model", model, "raw", 0)), "model", threads, 1, 1, 1, 0);
+        var options = new EngineOptions(List.of(new ModelSpec("model", model, "raw", 0)), "model", threads, 1, 1, 1, 0,
+                WeightCacheSetting.directory(weightCache));
         List<Integer> ids = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         GenerationEvent.Finished finished;

@@ -19,7 +19,7 @@ public final class ConfigDefaults {
             new AdminsConfig(List.of(), List.of(), List.of()),
             new AllowConfig(List.of(), List.of(), List.of(), List.of(), List.of()),
             new LimitsConfig(3, 64, 4000, 4096),
-            new EngineConfig(0, 4, 512),
+            new EngineConfig(0, 4, 512, EngineConfig.AUTO),
             new ConversationsConfig("replyChain", ""),
             new TelegramConfig(false, null, null, 50, false),
             new DiscordConfig(false, null, null, null, false),

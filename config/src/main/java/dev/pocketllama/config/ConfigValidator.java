@@ -92,6 +92,9 @@ final class ConfigValidator {
         if (e.threads() < 0) problem("engine.threads", "must be 0 (every core) or more, was " + e.threads());
         positive("engine.maxBatch", e.maxBatch());
         if (e.promptCacheMb() < 0) problem("engine.promptCacheMb", "must be 0 (no cache) or more, was " + e.promptCacheMb());
+        if (e.weightCache() == null || e.weightCache().isBlank()) {
+            problem("engine.weightCache", "must be a directory, auto (the user's cache directory) or off");
+        }
     }
 
     private void conversations(ConversationsConfig c) {

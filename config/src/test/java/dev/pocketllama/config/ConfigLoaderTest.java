@@ -145,6 +145,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWeightCacheIsADirectoryAutoOrOff() {
+        assertEquals("auto", ConfigLoader.fromYaml(MINIMAL, Map.of()).engine().weightCache());
+        assertEquals("/var/cache/llama", ConfigLoader.fromYaml(MINIMAL + "engine: {weightCache: /var/cache/llama}\n", Map.of()).engine().weightCache());
+        assertEquals(List.of("engine.weightCache: must be a directory, auto (the user's cache directory) or off"),
+                problems(MINIMAL + "engine: {weightCache: \"\"}\n"));
+    }
+
+    @Test
     void defaultModelMustNameAConfiguredModel() {
         List<String> p = problems(MINIMAL + "defaultModel: storis\n");
         assertEquals(List.of("defaultModel: no model named 'storis' (did you mean 'stories'?)"), p);

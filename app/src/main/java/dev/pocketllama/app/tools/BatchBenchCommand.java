@@ -1,5 +1,6 @@
 package dev.pocketllama.app.tools;
 
+import dev.pocketllama.app.WeightCacheSetting;
 import dev.pocketllama.inference.api.Engine;
 import dev.pocketllama.inference.api.EngineOptions;
 import dev.pocketllama.inference.api.FinishReason;
@@ -47,6 +48,11 @@ public final class BatchBenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, defaultValue = "64", paramLabel = "N", description = "Tokens each sequence generates (default: ${DEFAULT-VALUE}).")
     int tokens;
 
+    @Option(names = "--weight-cache", defaultValue = "auto", paramLabel = "DIR|auto|off",
+            description = "Where the first load saves the weights in the kernels' layout for later loads to map: a "
+                    + "directory, auto ($XDG_CACHE_HOME/pocketllama, else ~/.cache/pocketllama) or off (default: ${DEFAULT-VALUE}).")
+    String weightCache;
+
     @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "N", description = "Timed rounds per concurrency (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
@@ -75,7 +81,8 @@ public final class BatchBenchCommand implements Callable<Integer> {
         }
         int most = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
         var spec = new ModelSpec("bench", model, "raw", 256 + tokens); // room for the first-token prompts
-        var options = new EngineOptions(List.of(spec), "bench", threads, 1, most, most, 0);
+        var options = new EngineOptions(List.of(spec), "bench", threads, 1, most, most, 0,
+                WeightCacheSetting.directory(weightCache));
         long start = System.nanoTime();
         try (Engine engine = Engine.start(options, LoadProgressListener.NONE)) {
             err.printf("loaded and warmed up %s in %.2f s: %s%n", model, (System.nanoTime() - start) / 1e9,

@@ -1,5 +1,6 @@
 package dev.pocketllama.app.tools;
 
+import dev.pocketllama.app.WeightCacheSetting;
 import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelLoadException;
 import dev.pocketllama.inference.llama.Batch;
@@ -48,6 +49,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, defaultValue = "5", paramLabel = "N", description = "Timed runs per test (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
+    @Option(names = "--weight-cache", defaultValue = "auto", paramLabel = "DIR|auto|off",
+            description = "Where the first load saves the weights in the kernels' layout for later loads to map: a "
+                    + "directory, auto ($XDG_CACHE_HOME/pocketllama, else ~/.cache/pocketllama) or off (default: ${DEFAULT-VALUE}).")
+    String weightCache;
+
     @Option(names = {"-o", "--output"}, defaultValue = "md", paramLabel = "md|json", description = "Output format (default: ${DEFAULT-VALUE}).")
     String output;
 
@@ -81,8 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<Integer> threadCounts = threads != null ? threads : List.of(Runtime.getRuntime().availableProcessors());
         long start = System.nanoTime();
-        try (LlamaModel m = LlamaModel.load(model, LoadProgressListener.NONE)) {
-            err.printf("loaded %s in %.2f s%n", model, (System.nanoTime() - start) / 1e9);
+        try (LlamaModel m = LlamaModel.load(model, WeightCacheSetting.directory(weightCache), LoadProgressListener.NONE)) {
+            err.printf("loaded %s in %.2f s%s%n", model, (System.nanoTime() - start) / 1e9,
+                    m.rowGroups().mapped() ? " (weights mapped from " + m.rowGroups().file() + ")" : "");
             ModelDescription description = ModelDescription.of(m.file());
             List<BenchResult> results = new ArrayList<>();
             if (output.equals("md")) BenchReport.markdownHeader(out);

@@ -3,7 +3,9 @@ package dev.pocketllama.app.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -14,7 +16,7 @@ class BenchCommandTest {
 
     @Test
     void theMarkdownTableHasLlamaBenchsColumnsAndARowPerTest() {
-        ToolRun r = ToolRun.of("bench", "-m", MODEL, "-t", "1", "-p", "8,16", "-n", "4", "-r", "2");
+        ToolRun r = ToolRun.of("bench", "-m", MODEL, "-t", "1", "-p", "8,16", "-n", "4", "-r", "2", "--weight-cache", "off");
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("| model                          |       size |     params | backend    | threads |            test |                  t/s |", lines.get(0));
@@ -29,7 +31,7 @@ class BenchCommandTest {
 
     @Test
     void jsonIsAnArrayWithLlamaBenchsFieldNames() throws Exception {
-        ToolRun r = ToolRun.of("bench", "-m", MODEL, "-t", "1", "-p", "8", "-n", "4", "-r", "3", "-o", "json");
+        ToolRun r = ToolRun.of("bench", "-m", MODEL, "-t", "1", "-p", "8", "-n", "4", "-r", "3", "-o", "json", "--weight-cache", "off");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode tests = new ObjectMapper().readTree(r.out());
         assertTrue(tests.isArray());
@@ -51,6 +53,18 @@ class BenchCommandTest {
         for (String field : List.of("build_commit", "cpu_info", "backends", "model_filename", "avg_ns", "stddev_ns", "test_time")) {
             assertTrue(tg.has(field), field);
         }
+    }
+
+    @Test
+    void aSecondRunMapsTheWeightsTheFirstSaved(@TempDir Path cache) {
+        String[] args = {"bench", "-m", MODEL, "-t", "1", "-p", "8", "-n", "0", "-r", "1", "--weight-cache", cache.toString()};
+        ToolRun first = ToolRun.of(args);
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.err().contains("loaded " + MODEL + " in "), first.err());
+        assertFalse(first.err().contains("weights mapped from"), first.err());
+        ToolRun second = ToolRun.of(args);
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.err().contains("(weights mapped from " + cache), second.err());
     }
 
     private static long tensorBytes() {

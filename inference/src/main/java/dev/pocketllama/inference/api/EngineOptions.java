@@ -1,5 +1,6 @@
 package dev.pocketllama.inference.api;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,17 +13,19 @@ import java.util.List;
  * @param maxQueueLength    requests all users together may have waiting
  * @param maxBatch          sequences decoded together in one pass
  * @param promptCacheBytes  memory for conversations' KV caches kept between turns; 0 disables the cache
+ * @param weightCache       the directory where a model's first load saves its row groups for later loads to map;
+ *                          null copies them from the file at every load
  */
 public record EngineOptions(List<ModelSpec> models, String defaultModel, int threads, int maxQueuedPerUser,
-                            int maxQueueLength, int maxBatch, long promptCacheBytes) {
+                            int maxQueueLength, int maxBatch, long promptCacheBytes, Path weightCache) {
     public EngineOptions {
         models = List.copyOf(models);
         if (models.isEmpty()) throw new IllegalArgumentException("at least one model is needed");
         if (defaultModel == null) defaultModel = models.getFirst().name();
     }
 
-    /** One model, default limits: what {@code generate} and the console chat use. */
+    /** One model, default limits, row groups copied at every load. */
     public static EngineOptions single(ModelSpec model) {
-        return new EngineOptions(List.of(model), model.name(), 0, 4, 64, 4, 256L << 20);
+        return new EngineOptions(List.of(model), model.name(), 0, 4, 64, 4, 256L << 20, null);
     }
 }

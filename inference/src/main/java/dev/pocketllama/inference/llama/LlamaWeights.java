@@ -4,6 +4,7 @@ import dev.pocketllama.inference.api.LoadProgressListener;
 import dev.pocketllama.inference.api.ModelLoadException;
 import dev.pocketllama.inference.gguf.GgufFile;
 import dev.pocketllama.inference.gguf.GgufTensorInfo;
+import dev.pocketllama.inference.tensor.RowGroupCache;
 import dev.pocketllama.inference.tensor.WeightMatrix;
 
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import java.util.List;
  */
 record LlamaWeights(WeightMatrix tokenEmbedding, List<LlamaLayer> layers, float[] outputNorm, WeightMatrix output) {
 
-    static LlamaWeights load(GgufFile file, LlamaConfig c, LoadProgressListener progress) {
-        var loader = new Loader(file);
+    static LlamaWeights load(GgufFile file, LlamaConfig c, RowGroupCache cache, LoadProgressListener progress) {
+        var loader = new Loader(file, cache);
         WeightMatrix embedding = loader.matrix("token_embd.weight", c.dim(), c.vocabSize());
         var layers = new ArrayList<LlamaLayer>();
         for (int l = 0; l < c.layers(); l++) {
@@ -35,7 +36,7 @@ record LlamaWeights(WeightMatrix tokenEmbedding, List<LlamaLayer> layers, float[
                     loader.matrix(p + "ffn_gate.weight", c.dim(), c.hiddenDim()),
                     loader.matrix(p + "ffn_down.weight", c.hiddenDim(), c.dim()),
                     loader.matrix(p + "ffn_up.weight", c.dim(), c.hiddenDim())));
-            progress.onProgress("checking tensors", (l + 1.0) / c.layers());
+            progress.onProgress("preparing weights", (l + 1.0) / c.layers());
         }
         float[] outputNorm = loader.vector("output_norm.weight", c.dim());
         WeightMatrix output = file.findTensor("output.weight").isPresent()
@@ -44,11 +45,11 @@ record LlamaWeights(WeightMatrix tokenEmbedding, List<LlamaLayer> layers, float[
     }
 
     /** Looks tensors up by name and checks their shapes. */
-    private record Loader(GgufFile file) {
+    private record Loader(GgufFile file, RowGroupCache cache) {
 
         WeightMatrix matrix(String name, int columns, int rows) {
             GgufTensorInfo t = expect(name, columns, rows);
-            return WeightMatrix.of(t, file.data(t), file.path().toString());
+            return WeightMatrix.of(t, file.data(t), file.path().toString(), cache);
         }
 
         float[] vector(String name, int length) {

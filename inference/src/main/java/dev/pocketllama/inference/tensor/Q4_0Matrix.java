@@ -32,8 +32,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
     private static final long PACKED_AT = ROWS * 4L;
 
     /** Copies {@code file}'s rows into row groups; the copy is freed with the matrix, and the file's pages are let go. */
-    Q4_0Matrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_0Matrix::writeBlock),
+    Q4_0Matrix(String name, MemorySegment file, int rows, int columns, RowGroupCache cache) {
+        super(name, RowGroups.load(cache, name, file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_0Matrix::writeBlock),
                 rows, columns, GgmlType.Q4_0, GROUP_BLOCK_BYTES);
     }
 

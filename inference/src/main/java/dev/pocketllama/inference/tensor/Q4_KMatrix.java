@@ -39,8 +39,8 @@ final class Q4_KMatrix extends RowGroupMatrix {
     private static final long PACKED_AT = MINS_AT + 8L * ROWS;
     private static final long GROUP_BLOCK_BYTES = PACKED_AT + (long) BLOCK / 2 * ROWS;
 
-    Q4_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_KMatrix::writeBlock),
+    Q4_KMatrix(String name, MemorySegment file, int rows, int columns, RowGroupCache cache) {
+        super(name, RowGroups.load(cache, name, file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q4_KMatrix::writeBlock),
                 rows, columns, GgmlType.Q4_K, BLOCK, GROUP_BLOCK_BYTES);
     }
 

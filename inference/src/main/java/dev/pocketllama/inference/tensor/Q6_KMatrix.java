@@ -41,8 +41,8 @@ final class Q6_KMatrix extends RowGroupMatrix {
     /** Values whose 16-bit dot is exact: |8 * 32 * 127| fits a short. */
     private static final int SPAN = 8;
 
-    Q6_KMatrix(String name, MemorySegment file, int rows, int columns) {
-        super(name, RowGroups.copy(file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q6_KMatrix::writeBlock),
+    Q6_KMatrix(String name, MemorySegment file, int rows, int columns, RowGroupCache cache) {
+        super(name, RowGroups.load(cache, name, file, rows, columns, BLOCK, FILE_BLOCK_BYTES, GROUP_BLOCK_BYTES, Q6_KMatrix::writeBlock),
                 rows, columns, GgmlType.Q6_K, BLOCK, GROUP_BLOCK_BYTES);
     }
 

@@ -42,8 +42,8 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
     }
 
     /** A Q8_0 tensor, copied into row groups; the file's pages are let go. */
-    static Q8_0Matrix q8_0(String name, MemorySegment file, int rows, int columns) {
-        MemorySegment groups = RowGroups.copy(file, rows, columns, BLOCK, Q8_0_BYTES, GROUP_BLOCK_BYTES,
+    static Q8_0Matrix q8_0(String name, MemorySegment file, int rows, int columns, RowGroupCache cache) {
+        MemorySegment groups = RowGroups.load(cache, name, file, rows, columns, BLOCK, Q8_0_BYTES, GROUP_BLOCK_BYTES,
                 (in, from, stride, groupRows, out, to) -> {
                     RowGroups.interleaveF16AsFloats(in, from, stride, groupRows, out, to);
                     RowGroups.interleaveBytes(in, from + 2, stride, groupRows, BLOCK, out, to + (int) QUANTS_AT);
@@ -52,8 +52,8 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
     }
 
     /** A Q5_0 tensor, its five-bit values unpacked to bytes less 16 into row groups; the file's pages are let go. */
-    static Q8_0Matrix q5_0(String name, MemorySegment file, int rows, int columns) {
-        MemorySegment groups = RowGroups.copy(file, rows, columns, BLOCK, Q5_0_BYTES, GROUP_BLOCK_BYTES,
+    static Q8_0Matrix q5_0(String name, MemorySegment file, int rows, int columns, RowGroupCache cache) {
+        MemorySegment groups = RowGroups.load(cache, name, file, rows, columns, BLOCK, Q5_0_BYTES, GROUP_BLOCK_BYTES,
                 (in, start, stride, groupRows, out, to) -> {
                     RowGroups.interleaveF16AsFloats(in, start, stride, groupRows, out, to);
                     for (int r = 0, from = start; r < groupRows; r++, from += stride) {

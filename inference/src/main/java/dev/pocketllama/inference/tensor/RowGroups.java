@@ -42,12 +42,21 @@ final class RowGroups {
     private RowGroups() { }
 
     /**
+     * Matrix {@code name}'s row groups: the ones {@code cache} saved at an earlier load, else {@link #copy}'s.
+     */
+    static MemorySegment load(RowGroupCache cache, String name, MemorySegment file, int rows, int columns, int blockValues,
+                              int fileBlockBytes, long groupBlockBytes, BlockWriter writer) {
+        long bytes = RowGroupKernel.groups(rows) * (columns / blockValues) * groupBlockBytes;
+        return cache.groups(name, bytes, () -> copy(file, rows, columns, blockValues, fileBlockBytes, groupBlockBytes, writer));
+    }
+
+    /**
      * The row groups of the {@code rows} rows of {@code file}, blocks of {@code blockValues} values taking
      * {@code fileBlockBytes} in the file and {@code groupBlockBytes} per group, written group by group in parallel
      * through heap arrays; the last group's missing rows stay zero. Freed when no longer reachable; the file's pages
      * are let go.
      */
-    static MemorySegment copy(MemorySegment file, int rows, int columns, int blockValues, int fileBlockBytes,
+    private static MemorySegment copy(MemorySegment file, int rows, int columns, int blockValues, int fileBlockBytes,
                               long groupBlockBytes, BlockWriter writer) {
         int blocks = columns / blockValues;
         int fileRowBytes = blocks * fileBlockBytes;

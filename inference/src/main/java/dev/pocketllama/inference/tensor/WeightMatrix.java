@@ -29,6 +29,11 @@ public abstract class WeightMatrix {
 
     /** Wraps a 1- or 2-D tensor; a type without a kernel is a {@link ModelLoadException} naming it. */
     public static WeightMatrix of(GgufTensorInfo info, MemorySegment data, String fileName) {
+        return of(info, data, fileName, RowGroupCache.NONE);
+    }
+
+    /** {@link #of}, row-group types taking their row groups from {@code cache} when it has them. */
+    public static WeightMatrix of(GgufTensorInfo info, MemorySegment data, String fileName, RowGroupCache cache) {
         if (info.dimensions() > 2) {
             throw new ModelLoadException("model file " + fileName + ": tensor '" + info.name() + "' has shape "
                     + info.shapeText() + ", expected at most 2 dimensions");
@@ -43,11 +48,11 @@ public abstract class WeightMatrix {
         return switch (info.type()) {
             case F32 -> new F32Matrix(name, data, rows, columns);
             case F16 -> new F16Matrix(name, data, rows, columns);
-            case Q8_0 -> Q8_0Matrix.q8_0(name, data, rows, columns);
-            case Q4_0 -> new Q4_0Matrix(name, data, rows, columns);
-            case Q5_0 -> Q8_0Matrix.q5_0(name, data, rows, columns);
-            case Q4_K -> new Q4_KMatrix(name, data, rows, columns);
-            case Q6_K -> new Q6_KMatrix(name, data, rows, columns);
+            case Q8_0 -> Q8_0Matrix.q8_0(name, data, rows, columns, cache);
+            case Q4_0 -> new Q4_0Matrix(name, data, rows, columns, cache);
+            case Q5_0 -> Q8_0Matrix.q5_0(name, data, rows, columns, cache);
+            case Q4_K -> new Q4_KMatrix(name, data, rows, columns, cache);
+            case Q6_K -> new Q6_KMatrix(name, data, rows, columns, cache);
             case BF16 -> new BF16Matrix(name, data, rows, columns);
             default -> throw new ModelLoadException("model file " + fileName + ": tensor '" + name + "' has type "
                     + info.type() + ", which this version does not support (supported: " + SUPPORTED + ")");

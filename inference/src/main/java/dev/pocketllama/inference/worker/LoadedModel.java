@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.CompilationMXBean;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -34,9 +35,12 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
      */
     static final int MAX_DEFAULT_CONTEXT = 4096;
 
-    /** Maps and checks the file, then warms the kernels; {@code batchRows} is the most rows one step feeds. */
-    static LoadedModel load(ModelSpec spec, KernelPool pool, int batchRows, LoadProgressListener progress) {
-        LlamaModel model = LlamaModel.load(spec.path(), progress);
+    /**
+     * Maps and checks the file (its row groups from {@code weightCache}, see {@link LlamaModel#load}), then warms the
+     * kernels; {@code batchRows} is the most rows one step feeds.
+     */
+    static LoadedModel load(ModelSpec spec, Path weightCache, KernelPool pool, int batchRows, LoadProgressListener progress) {
+        LlamaModel model = LlamaModel.load(spec.path(), weightCache, progress);
         try {
             Tokenizer tokenizer = new Tokenizer(Vocabulary.from(model.file()));
             ChatTemplate template = ChatTemplates.detect(spec.template(), model.file(), tokenizer, LOG::warn);

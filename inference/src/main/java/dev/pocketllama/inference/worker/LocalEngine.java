@@ -68,7 +68,7 @@ public final class LocalEngine implements Engine {
         if (options.maxBatch() < 1) throw new IllegalArgumentException("maxBatch must be at least 1, was " + options.maxBatch());
         KernelPool pool = options.threads() > 0 ? new KernelPool(options.threads()) : KernelPool.forAllCores();
         try {
-            return new LocalEngine(options, pool, LoadedModel.load(spec, pool, Scheduler.batchRows(options.maxBatch()), progress));
+            return new LocalEngine(options, pool, LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), progress));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -156,7 +156,7 @@ public final class LocalEngine implements Engine {
         }
         LoadedModel loaded;
         try {
-            loaded = LoadedModel.load(spec, pool, Scheduler.batchRows(options.maxBatch()), (stage, fraction) -> {
+            loaded = LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), (stage, fraction) -> {
                 if (isClosed()) throw new ModelLoadException("the engine closed while '" + spec.name() + "' was loading");
                 progress.onProgress(stage, fraction);
             });

@@ -43,7 +43,7 @@ class LocalEngineTest {
         var spec = new ModelSpec("stories", STORIES, "raw", 0);
         var q8 = new ModelSpec("stories-q8", Path.of("../shared/models/stories260K-Q8_0.gguf"), "raw", 0);
         var missing = new ModelSpec("missing", Path.of("../shared/models/nope.gguf"), "raw", 0);
-        engine = Engine.start(new EngineOptions(List.of(spec, q8, missing), "stories", 2, perUser, queueLength, 1, 0),
+        engine = Engine.start(new EngineOptions(List.of(spec, q8, missing), "stories", 2, perUser, queueLength, 1, 0, null),
                 LoadProgressListener.NONE);
         return engine;
     }

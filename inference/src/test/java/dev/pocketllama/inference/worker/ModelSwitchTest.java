@@ -14,6 +14,7 @@ import dev.pocketllama.inference.api.Prompt;
 import dev.pocketllama.inference.api.SamplingParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Switching models while requests run: nothing lost, nothing failed, the old model released, close during a load. */
 class ModelSwitchTest {
     private LocalEngine engine;
+    /** Switches save and map row groups here, as the bot's do in its cache directory. */
+    @TempDir
+    Path weightCache;
 
     @AfterEach
     void close() {
@@ -42,7 +46,7 @@ class ModelSwitchTest {
         var spec = new ModelSpec("stories", STORIES, "raw", 0);
         var q8 = new ModelSpec("stories-q8", Path.of("../shared/models/stories260K-Q8_0.gguf"), "raw", 0);
         var broken = new ModelSpec("broken", Path.of("../shared/vocab/ggml-vocab-llama-spm.gguf"), "raw", 0);
-        engine = LocalEngine.start(new EngineOptions(List.of(spec, q8, broken), "stories", 2, 4, 64, 4, 16L << 20),
+        engine = LocalEngine.start(new EngineOptions(List.of(spec, q8, broken), "stories", 2, 4, 64, 4, 16L << 20, weightCache),
                 LoadProgressListener.NONE);
         return engine;
     }

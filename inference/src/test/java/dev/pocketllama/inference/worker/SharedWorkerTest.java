@@ -46,7 +46,7 @@ class SharedWorkerTest {
 
     private LocalEngine start(int maxBatch, int perUser, int queueLength, long cacheBytes) {
         var spec = new ModelSpec("stories", STORIES, "raw", 0);
-        engine = LocalEngine.start(new EngineOptions(List.of(spec), "stories", 2, perUser, queueLength, maxBatch, cacheBytes),
+        engine = LocalEngine.start(new EngineOptions(List.of(spec), "stories", 2, perUser, queueLength, maxBatch, cacheBytes, null),
                 LoadProgressListener.NONE);
         return engine;
     }
