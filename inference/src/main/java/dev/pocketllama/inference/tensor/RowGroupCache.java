@@ -5,11 +5,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -100,32 +103,42 @@ public final class RowGroupCache {
     }
 
     /**
-     * Writes this load's row groups to the cache if any were copied, to a temporary file then renamed over the old
-     * copy (a process that has the old one mapped keeps reading it). A failure (a full disk, a read-only directory)
-     * is logged, not thrown: the model works, only its next load is slower.
+     * Writes this load's row groups to the cache if any were copied: to a partial file, flushed to the disk, then
+     * renamed over the old copy (a process that has the old one mapped keeps reading it), so that a crash or a
+     * power cut never leaves a whole-looking copy with missing data. The partial file is locked while written: a
+     * second process saving the same model at the same time leaves it to the first, and the next save reuses a
+     * partial file a crash left behind. A failure (a full disk, a read-only directory) is logged, not thrown: the
+     * model works, only its next load is slower.
      */
     public void save(LoadProgressListener progress) {
         if (file == null || !copied) return;
-        Path temporary = null;
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
             Files.createDirectories(file.getParent());
-            temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
-            writeTo(temporary, progress);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("saved the weights of {} to {} for faster loads", model, file);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not save the weights of {} to {} ({}); its next load will copy the file again", model, file, e.toString());
-            if (temporary != null) {
+            try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = out.tryLock()) {
+                if (lock == null) {
+                    LOG.info("another process is saving the weights of {} to {}", model, file);
+                    return;
+                }
                 try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // the failure is already logged; a leftover .partial file is only disk space
+                    out.truncate(0);
+                    writeTo(out, progress);
+                    out.force(false);
+                    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(partial);
+                    throw e;
                 }
             }
+            LOG.info("saved the weights of {} to {} for faster loads", model, file);
+        } catch (IOException | UncheckedIOException | SecurityException | OverlappingFileLockException e) {
+            // not the progress listener's exception abandoning the load: that one goes on
+            LOG.warn("could not save the weights of {} to {} ({}); its next load will copy the file again", model, file, e.toString());
         }
     }
 
-    private void writeTo(Path temporary, LoadProgressListener progress) throws IOException {
+    private void writeTo(FileChannel out, LoadProgressListener progress) throws IOException {
         byte[] id = identity.getBytes(StandardCharsets.UTF_8);
         int headerBytes = MAGIC.length + 8 + id.length + 4;
         for (String name : groups.keySet()) headerBytes += 4 + name.getBytes(StandardCharsets.UTF_8).length + 16;
@@ -140,20 +153,19 @@ public final class RowGroupCache {
             at = pageUp(at + e.getValue().byteSize());
         }
         long total = at;
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            writeFully(out, header.flip(), 0);
-            long written = 0;
-            for (var e : offsets.entrySet()) {
-                MemorySegment segment = groups.get(e.getKey());
-                for (long from = 0; from < segment.byteSize(); from += WRITE_CHUNK) {
-                    long length = Math.min(WRITE_CHUNK, segment.byteSize() - from);
-                    writeFully(out, segment.asSlice(from, length).asByteBuffer(), e.getValue() + from);
-                    written += length;
-                    progress.onProgress("saving weights for faster loads", (double) written / total);
-                }
+        writeFully(out, header.flip(), 0);
+        long written = 0;
+        for (var e : offsets.entrySet()) {
+            MemorySegment segment = groups.get(e.getKey());
+            for (long from = 0; from < segment.byteSize(); from += WRITE_CHUNK) {
+                long length = Math.min(WRITE_CHUNK, segment.byteSize() - from);
+                writeFully(out, segment.asSlice(from, length).asByteBuffer(), e.getValue() + from);
+                written += length;
+                progress.onProgress("saving weights for faster loads", (double) written / total);
             }
-            out.truncate(total);
         }
+        // the last tensor's padding, so the file is as long as the header says
+        if (out.size() < total) writeFully(out, ByteBuffer.allocate(1), total - 1);
     }
 
     private static void writeFully(FileChannel out, ByteBuffer bytes, long at) throws IOException {

@@ -84,6 +84,25 @@ class WeightCacheTest {
     }
 
     @Test
+    void aPartialCopyLeftByACrashIsReplaced() throws IOException {
+        Path saved;
+        try (LlamaModel first = LlamaModel.load(Q4_0, cache, LoadProgressListener.NONE)) {
+            saved = first.rowGroups().file();
+        }
+        Path partial = saved.resolveSibling(saved.getFileName() + ".partial");
+        Files.delete(saved);
+        Files.write(partial, new byte[1 << 20]);
+        try (LlamaModel again = LlamaModel.load(Q4_0, cache, LoadProgressListener.NONE)) {
+            assertFalse(again.rowGroups().mapped());
+        }
+        assertFalse(Files.exists(partial), "the partial file became the copy");
+        try (LlamaModel third = LlamaModel.load(Q4_0, cache, LoadProgressListener.NONE)) {
+            assertTrue(third.rowGroups().mapped());
+            assertEquals(greedy(Q4_0, null), greedy(third));
+        }
+    }
+
+    @Test
     void aChangedModelFileIsCopiedAfresh(@TempDir Path models) throws IOException {
         Path model = Files.copy(Q4_0, models.resolve("model.gguf"));
         try (LlamaModel first = LlamaModel.load(model, cache, LoadProgressListener.NONE)) {
