@@ -39,11 +39,19 @@ final class TileProducts {
     private static final VectorSpecies<Float> FLOATS = Vectors.FLOATS_PER_INTS;
     private static final int INPUTS_PER_PASS = 4;
 
+    /**
+     * Inputs one pass over the groups takes: a larger batch (only with {@code engine.maxBatch} above 64) is taken in
+     * slices of this many, each product the same. The scratch is allocated at this size once per thread: a scratch
+     * grown with the batch had the JIT compile its growth as never happening, and the first batch larger than the
+     * warm-up's threw the compiled kernel away (a first reply 2x slower than the next).
+     */
+    private static final int MAX_INPUTS = 128;
+
     /** One thread's tile, and per input the tile's dots and the sums of the group at hand. */
     private static final class Scratch {
         final float[] tile = new float[SCALES_AT + 10 * ROWS];
-        float[] dots = new float[0];
-        float[] sums = new float[0];
+        final float[] dots = new float[MAX_INPUTS * DOTS_PER_INPUT];
+        final float[] sums = new float[MAX_INPUTS * ROWS];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -53,36 +61,40 @@ final class TileProducts {
     /** Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared. */
     static void groupsTimesInputs(RowGroupKernel kernel, int from, int to, Activation[] x, float[][] out, int count) {
         Scratch scratch = SCRATCH.get();
-        // a last pass of fewer inputs repeats its last input, and its dots past the count are ignored
-        int passes = (count + INPUTS_PER_PASS - 1) / INPUTS_PER_PASS;
-        if (scratch.dots.length < passes * INPUTS_PER_PASS * DOTS_PER_INPUT) {
-            scratch.dots = new float[passes * INPUTS_PER_PASS * DOTS_PER_INPUT];
+        for (int first = 0; first < count; first += MAX_INPUTS) {
+            groupsTimesSlice(kernel, from, to, x, out, first, Math.min(MAX_INPUTS, count - first), scratch);
         }
-        if (scratch.sums.length < count * ROWS) scratch.sums = new float[count * ROWS];
+    }
+
+    /** Groups {@code [from, to)} times inputs {@code [first, first + count)}. */
+    private static void groupsTimesSlice(RowGroupKernel kernel, int from, int to, Activation[] x, float[][] out,
+                                         int first, int count, Scratch scratch) {
         float[] tile = scratch.tile;
         float[] dots = scratch.dots;
         float[] sums = scratch.sums;
         int columns = kernel.columns();
+        int last = first + count - 1;
         for (int g = from; g < to; g++) {
             Arrays.fill(sums, 0, count * ROWS, 0f);
             for (int t = 0; t * COLUMNS < columns; t++) {
                 kernel.writeTile(g, t, tile);
                 int width = Math.min(COLUMNS, columns - t * COLUMNS);
                 for (int c = 0; c < width; c += PASS_COLUMNS) {
+                    // a last pass of fewer inputs repeats its last input, and its dots past the count are ignored
                     for (int i = 0; i < count; i += INPUTS_PER_PASS) {
                         segmentDots(tile, c, Math.min(width, c + PASS_COLUMNS), t * COLUMNS,
-                                kernel.quantFloats(x[i]),
-                                kernel.quantFloats(x[Math.min(i + 1, count - 1)]),
-                                kernel.quantFloats(x[Math.min(i + 2, count - 1)]),
-                                kernel.quantFloats(x[Math.min(i + 3, count - 1)]),
+                                kernel.quantFloats(x[first + i]),
+                                kernel.quantFloats(x[Math.min(first + i + 1, last)]),
+                                kernel.quantFloats(x[Math.min(first + i + 2, last)]),
+                                kernel.quantFloats(x[Math.min(first + i + 3, last)]),
                                 dots, i * DOTS_PER_INPUT);
                     }
                 }
-                for (int i = 0; i < count; i++) kernel.addTile(t, tile, x[i], dots, i * DOTS_PER_INPUT, sums, i * ROWS);
+                for (int i = 0; i < count; i++) kernel.addTile(t, tile, x[first + i], dots, i * DOTS_PER_INPUT, sums, i * ROWS);
             }
             for (int i = 0; i < count; i++) {
                 RowGroupKernel.store(FloatVector.fromArray(FLOATS, sums, i * ROWS),
-                        FloatVector.fromArray(FLOATS, sums, i * ROWS + LANES), g, kernel.rows(), out[i]);
+                        FloatVector.fromArray(FLOATS, sums, i * ROWS + LANES), g, kernel.rows(), out[first + i]);
             }
         }
     }

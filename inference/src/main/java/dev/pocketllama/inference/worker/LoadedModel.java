@@ -65,9 +65,10 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
 
     /**
      * Runs the three kinds of steps the kernels have paths for, in turn, until the JIT has compiled them all, so that
-     * the first user's reply does not pay for it: single rows (decode), small batches of an odd size (a few replies
-     * decoded together: the pair and single kernels of a batch) and large ones (prompt chunks: the float tiles, from
-     * 8 to 32 inputs by type). At least three of each, then until the last of each kind is within a quarter of its
+     * the first user's reply does not pay for it: single rows (decode), batches of four (replies decoded together:
+     * the pair kernels, and with the single rows both ways past a batch's check for an odd row out, since a way the
+     * warm-up never took is compiled as never taken and costs a recompilation when first taken) and large ones
+     * (prompt chunks: the float tiles, from 8 to 32 inputs by type). At least three of each, then until the last of each kind is within a quarter of its
      * best and the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling during the last three steps (a kernel
      * takes tens to hundreds), or the budget is spent. Speed alone is not enough: steps of kernels not compiled yet
      * can be steadily slow, and a warm-up that stopped on speed left the first reply five times slower than later ones.
@@ -75,7 +76,7 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
     private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
                                LoadProgressListener progress) {
         int limit = Math.min(batch.capacity(), context);
-        int[] kinds = {1, Math.min(limit, 9), Math.min(limit, 33)};
+        int[] kinds = {1, Math.min(limit, 4), Math.min(limit, 33)};
         Sequence sequence = transformer.newSequence(Math.min(context, 4 * kinds[2]));
         int token = Math.max(0, tokenizer.bos());
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();

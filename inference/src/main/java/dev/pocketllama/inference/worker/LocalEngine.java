@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +48,7 @@ public final class LocalEngine implements Engine {
     /** Guarded by {@code this}, so a load that completes while the engine closes either reaches the scheduler or is released. */
     private boolean closed;
 
-    private LocalEngine(EngineOptions options, KernelPool pool, LoadedModel first) {
+    private LocalEngine(EngineOptions options, KernelPool pool, LoadedModel first, Thread schedulerThread) {
         this.options = options;
         this.pool = pool;
         this.throughput = new Throughput(options.maxBatch());
@@ -57,20 +58,40 @@ public final class LocalEngine implements Engine {
         open.add(first);
         this.scheduler = new Scheduler(options.maxBatch(), room, cache, throughput, first, this::release);
         this.loader = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pocketllama-loader").daemon().unstarted(r));
-        this.schedulerThread = Thread.ofPlatform().name("pocketllama-scheduler").daemon().start(this::runScheduler);
+        this.schedulerThread = schedulerThread;
     }
 
-    /** Loads the default model and starts the scheduler; a model that cannot load is a {@link ModelLoadException}. */
+    /**
+     * Loads the default model and starts the scheduler; a model that cannot load is a {@link ModelLoadException}.
+     * The scheduler's thread loads and warms the first model itself: a thread's first kernel call takes paths (its
+     * scratch's creation) the JIT compiles as never taken once other threads have warmed the kernels, and the
+     * recompilation made the first reply twice as slow as the next.
+     */
     public static LocalEngine start(EngineOptions options, LoadProgressListener progress) {
         ModelSpec spec = options.models().stream().filter(m -> m.name().equals(options.defaultModel())).findFirst()
                 .orElseThrow(() -> new ModelLoadException("default model '" + options.defaultModel()
                         + "' is not among the configured models " + options.models().stream().map(ModelSpec::name).toList()));
         if (options.maxBatch() < 1) throw new IllegalArgumentException("maxBatch must be at least 1, was " + options.maxBatch());
         KernelPool pool = options.threads() > 0 ? new KernelPool(options.threads()) : KernelPool.forAllCores();
+        var started = new CompletableFuture<LocalEngine>();
+        Thread.ofPlatform().name("pocketllama-scheduler").daemon().start(() -> {
+            LocalEngine engine;
+            try {
+                LoadedModel first = LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), progress);
+                engine = new LocalEngine(options, pool, first, Thread.currentThread());
+            } catch (Throwable e) {
+                pool.close();
+                started.completeExceptionally(e);
+                return;
+            }
+            started.complete(engine);
+            engine.runScheduler();
+        });
         try {
-            return new LocalEngine(options, pool, LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), progress));
-        } catch (RuntimeException e) {
-            pool.close();
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
             throw e;
         }
     }
