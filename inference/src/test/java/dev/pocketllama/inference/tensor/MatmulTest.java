@@ -35,12 +35,12 @@ class MatmulTest {
     static void stopPool() { pool.close(); }
 
     /**
-     * Batch sizes around the kernels' groupings: one input, pairs and odd ones out, and past each type's start of
-     * float tiles (8 to 32 inputs), passes of four with one left over.
+     * Batch sizes around the kernels' groupings: one input, pairs and odd ones out, past each type's start of float
+     * tiles (8 to 32 inputs), passes of four with one left over, and more inputs than one slice of the tiles takes.
      */
     static Stream<Arguments> typesAndBatches() {
         return Stream.of("F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K").flatMap(type ->
-                IntStream.of(1, 2, 3, 7, 8, 16, 21, 41).mapToObj(tokens -> Arguments.of(GgmlType.valueOf(type), tokens)));
+                IntStream.of(1, 2, 3, 7, 8, 16, 21, 41, 133).mapToObj(tokens -> Arguments.of(GgmlType.valueOf(type), tokens)));
     }
 
     @ParameterizedTest(name = "{0} x {1} tokens")
