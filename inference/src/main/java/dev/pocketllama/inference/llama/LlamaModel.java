@@ -20,7 +20,7 @@ public final class LlamaModel implements AutoCloseable {
         this.rowGroups = rowGroups;
     }
 
-    /** Loads {@code path}, copying its row groups from the file (tests, and tools that load a model once). */
+    /** Loads {@code path}, copying its row groups from the file and saving nothing (what tests want). */
     public static LlamaModel load(Path path, LoadProgressListener progress) {
         return load(path, null, progress);
     }

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.CompilationMXBean;
-import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 
 /**
  * A model ready to serve: weights, tokenizer, chat template, and the batch (rows of scratch) the scheduler steps
@@ -68,10 +68,11 @@ record LoadedModel(ModelInfo info, LlamaModel model, Transformer transformer, To
      * the first user's reply does not pay for it: single rows (decode), batches of four (replies decoded together:
      * the pair kernels, and with the single rows both ways past a batch's check for an odd row out, since a way the
      * warm-up never took is compiled as never taken and costs a recompilation when first taken) and large ones
-     * (prompt chunks: the float tiles, from 8 to 32 inputs by type). At least three of each, then until the last of each kind is within a quarter of its
-     * best and the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling during the last three steps (a kernel
-     * takes tens to hundreds), or the budget is spent. Speed alone is not enough: steps of kernels not compiled yet
-     * can be steadily slow, and a warm-up that stopped on speed left the first reply five times slower than later ones.
+     * (prompt chunks: the float tiles, from 8 to 32 inputs by type). At least three of each, then until the last of
+     * each kind is within a quarter of its best and the JIT spent less than {@value #JIT_QUIET_MILLIS} ms compiling
+     * during the last three steps (a kernel takes tens to hundreds), or the budget is spent. Speed alone is not
+     * enough: steps of kernels not compiled yet can be steadily slow, and a warm-up that stopped on speed left the
+     * first reply five times slower than later ones.
      */
     private static void warmUp(Transformer transformer, Batch batch, int context, Tokenizer tokenizer,
                                LoadProgressListener progress) {
