@@ -18,6 +18,8 @@ final class HeadVectors {
     private static final VectorSpecies<Float> HALF_FLOATS =
             VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
     private static final int LANES = FLOATS.length();
+    /** Positions of a block of the key cache: one float vector's lanes. */
+    static final int KEY_BLOCK = LANES;
     private static final int EXPONENT = 0x7F800000;
     /** The exponent bits of F16's smallest normal, 2^-14. */
     private static final int F16_MIN_NORMAL_EXPONENT = Float.floatToRawIntBits(0x1p-14f);
@@ -29,21 +31,41 @@ final class HeadVectors {
     private HeadVectors() { }
 
     /**
-     * {@code q[qAt..] · k[kAt..]} over {@code n} values. Both hold F16 values, so each product is exact in float, and
-     * their sum in double is exact unless the products span more than 2^25 in magnitude: then the order of the
-     * additions does not change it.
+     * For each position {@code t < span}, {@code scores[at + t] = (float) (q[qAt..qAt + n) · key t) * scale}, where
+     * value i of key t is {@code keys[}{@link KvCache#keyAt KvCache.keyAt}{@code (t, kvAt + i)]}: a block of
+     * positions at a time, one vector lane per position. Query and keys hold F16 values, so each product is exact in
+     * float, and their sum in double is exact unless the products span more than 2^25 in magnitude: so the order of
+     * the additions does not change it. Whole blocks are written, so up to {@code KEY_BLOCK - 1} scores past the span
+     * (of positions not filled yet), which the caller ignores.
      */
-    static double dot(float[] q, int qAt, float[] k, int kAt, int n) {
-        int i = 0;
-        DoubleVector acc = DoubleVector.zero(DOUBLES);
-        for (; i + LANES <= n; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, q, qAt + i).mul(FloatVector.fromArray(FLOATS, k, kAt + i));
-            acc = acc.add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 0))
-                    .add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 1));
+    static void keyDots(float[] q, int qAt, float[] keys, int kvDim, int kvAt, int n, int span, float scale,
+                        float[] scores, int at) {
+        for (int block = 0; block * KEY_BLOCK < span; block++) {
+            int base = block * KEY_BLOCK * kvDim + kvAt * KEY_BLOCK;
+            // two values at a time into two pairs of sums, so the additions of one do not wait on the other's
+            DoubleVector low = DoubleVector.zero(DOUBLES);
+            DoubleVector high = low;
+            DoubleVector nextLow = low;
+            DoubleVector nextHigh = low;
+            int i = 0;
+            for (; i + 1 < n; i += 2) {
+                FloatVector p = FloatVector.fromArray(FLOATS, keys, base + i * KEY_BLOCK).mul(q[qAt + i]);
+                FloatVector next = FloatVector.fromArray(FLOATS, keys, base + (i + 1) * KEY_BLOCK).mul(q[qAt + i + 1]);
+                low = low.add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 0));
+                high = high.add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 1));
+                nextLow = nextLow.add((DoubleVector) next.convertShape(VectorOperators.F2D, DOUBLES, 0));
+                nextHigh = nextHigh.add((DoubleVector) next.convertShape(VectorOperators.F2D, DOUBLES, 1));
+            }
+            if (i < n) {
+                FloatVector p = FloatVector.fromArray(FLOATS, keys, base + i * KEY_BLOCK).mul(q[qAt + i]);
+                low = low.add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 0));
+                high = high.add((DoubleVector) p.convertShape(VectorOperators.F2D, DOUBLES, 1));
+            }
+            int to = at + block * KEY_BLOCK;
+            ((FloatVector) low.add(nextLow).convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).mul(scale).intoArray(scores, to);
+            ((FloatVector) high.add(nextHigh).convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).mul(scale)
+                    .intoArray(scores, to + KEY_BLOCK / 2);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += q[qAt + i] * k[kAt + i];
-        return sum;
     }
 
     /**

@@ -3,11 +3,15 @@ package dev.pocketllama.inference.llama;
 import java.util.Arrays;
 
 /**
- * One sequence's attention keys and values, per layer and position: {@code (layer, position, kvDim)}.
- * Values are stored rounded to F16, as llama.cpp's default F16 cache holds them. The arrays grow with the sequence
- * (up to its capacity), so a short conversation kept in the prompt cache costs what it holds, not a whole context.
+ * One sequence's attention keys and values, per layer, rounded to F16 as llama.cpp's default F16 cache holds them.
+ * Values are stored by position, {@code (position, kvDim)}; keys in blocks of {@link HeadVectors#KEY_BLOCK}
+ * positions, each block {@code (kvDim, position in block)}, so that one vector holds one value of a block's keys and
+ * a query meets a block of keys at once ({@link HeadVectors#keyDots}). The arrays grow with the sequence (up to its
+ * capacity, in whole blocks), so a short conversation kept in the prompt cache costs what it holds, not a whole
+ * context.
  */
 public final class KvCache {
+    private static final int BLOCK = HeadVectors.KEY_BLOCK;
     private static final int FIRST_POSITIONS = 32;
     float[][] keys;
     float[][] values;
@@ -18,7 +22,7 @@ public final class KvCache {
     public KvCache(LlamaConfig config, int capacity) {
         this.capacity = capacity;
         this.kvDim = config.kvDim();
-        this.allocated = Math.min(capacity, FIRST_POSITIONS);
+        this.allocated = wholeBlocks(Math.min(capacity, FIRST_POSITIONS));
         this.keys = new float[config.layers()][allocated * kvDim];
         this.values = new float[config.layers()][allocated * kvDim];
     }
@@ -32,13 +36,16 @@ public final class KvCache {
     /** Makes room for {@code positions} positions, doubling so a growing sequence copies rarely. */
     void ensure(int positions) {
         if (positions <= allocated) return;
-        resize(Math.min(capacity, Math.max(positions, 2 * allocated)));
+        resize(wholeBlocks(Math.min(capacity, Math.max(positions, 2 * allocated))));
     }
 
-    /** Gives back the memory past {@code positions}. */
+    /** Gives back the memory past {@code positions} (but for the rest of their last block). */
     void shrinkTo(int positions) {
-        if (positions < allocated) resize(Math.max(1, positions));
+        int kept = wholeBlocks(Math.max(1, positions));
+        if (kept < allocated) resize(kept);
     }
+
+    private static int wholeBlocks(int positions) { return (positions + BLOCK - 1) / BLOCK * BLOCK; }
 
     private void resize(int positions) {
         for (int l = 0; l < keys.length; l++) {
@@ -49,10 +56,14 @@ public final class KvCache {
     }
 
     void store(int layer, int position, float[] k, float[] v) {
-        int at = position * kvDim;
+        int keysAt = keyAt(position, 0);
+        int valuesAt = position * kvDim;
         for (int i = 0; i < kvDim; i++) {
-            keys[layer][at + i] = Float.float16ToFloat(Float.floatToFloat16(k[i]));
-            values[layer][at + i] = Float.float16ToFloat(Float.floatToFloat16(v[i]));
+            keys[layer][keysAt + i * BLOCK] = HeadVectors.f16(k[i]);
+            values[layer][valuesAt + i] = HeadVectors.f16(v[i]);
         }
     }
+
+    /** Where value {@code i} of the key at {@code position} is: its block, then {@code i}'s row of the block. */
+    int keyAt(int position, int i) { return position / BLOCK * BLOCK * kvDim + i * BLOCK + position % BLOCK; }
 }

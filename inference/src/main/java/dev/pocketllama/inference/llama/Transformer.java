@@ -170,18 +170,18 @@ public final class Transformer {
         float[] values = s.cache.values[layer];
         float[] out = b.attention[row].values();
         float[] q16 = b.q16[row];
-        float[] scores = scratch(SCORES, heads * span);
+        int stride = (span + HeadVectors.KEY_BLOCK - 1) / HeadVectors.KEY_BLOCK * HeadVectors.KEY_BLOCK;
+        float[] scores = scratch(SCORES, heads * stride);
         float[] exps = scratch(EXPONENTIALS, heads * span);
         float[] state = scratch(MAXES_AND_SUMS, 2 * heads); // each head's running max, then its sum of weights
         for (int k = 0; k < heads; k++) {
             int h = fromHead + k;
-            int kvAt = (h / group) * hs;
+            HeadVectors.keyDots(q16, h * hs, keys, c.kvDim(), (h / group) * hs, hs, span, scale, scores, k * stride);
             float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0, at = k * span; t < span; t++, at++) {
-                float score = (float) HeadVectors.dot(q16, h * hs, keys, t * c.kvDim() + kvAt, hs) * scale;
-                scores[at] = score;
+            for (int t = 0; t < span; t++) {
+                float score = scores[k * stride + t];
                 // at a new maximum, the rescale of what came before; else this position's weight
-                exps[at] = score > max ? max - score : score - max;
+                exps[k * span + t] = score > max ? max - score : score - max;
                 if (score > max) max = score;
             }
             state[k] = Float.NEGATIVE_INFINITY;
@@ -192,7 +192,7 @@ public final class Transformer {
         for (int t = 0; t < span; t++) {
             for (int k = 0; k < heads; k++) {
                 int h = fromHead + k;
-                float score = scores[k * span + t];
+                float score = scores[k * stride + t];
                 float weight = 1;
                 float rescale = 1;
                 if (score > state[k]) {

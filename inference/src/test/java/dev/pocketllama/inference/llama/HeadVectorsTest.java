@@ -61,18 +61,36 @@ class HeadVectorsTest {
         assertArrayEquals(scalar, vector);
     }
 
+    /**
+     * Through the cache's own layout: two kv heads of an odd head size, spans that end inside a block and on its end,
+     * each score the sequential double sum rounded to float and scaled; no score written before {@code at}.
+     */
     @Test
-    void queryKeyDotsMatchTheSequentialDoubleSum() {
+    void keyDotsMatchTheSequentialDoubleSumAtEveryPosition() {
         Random random = new Random(3);
-        int n = 4 * LANES + 3;
-        float[] q = new float[n];
-        float[] k = new float[n + 2];
-        for (int round = 0; round < 1000; round++) {
-            for (int i = 0; i < n; i++) q[i] = HeadVectors.f16((float) random.nextGaussian() * 4);
-            for (int i = 0; i < k.length; i++) k[i] = HeadVectors.f16((float) random.nextGaussian());
-            double expected = 0;
-            for (int i = 0; i < n; i++) expected += q[i] * k[2 + i];
-            assertEquals(expected, HeadVectors.dot(q, 0, k, 2, n));
+        int headSize = 2 * LANES + 3;
+        LlamaConfig config = new LlamaConfig(2 * headSize, 8, 1, 2, 2, headSize, 16, 64, 1e-5f, 10000f, headSize - 1);
+        KvCache cache = new KvCache(config, 5 * LANES);
+        float[] q = new float[headSize + 1];
+        for (int round = 0; round < 50; round++) {
+            int span = round % 2 == 0 ? 3 * LANES : 2 * LANES + 1 + random.nextInt(LANES - 1);
+            cache.ensure(span);
+            float[][] keys = new float[span][config.kvDim()];
+            for (int t = 0; t < span; t++) {
+                for (int i = 0; i < config.kvDim(); i++) keys[t][i] = HeadVectors.f16((float) random.nextGaussian() * 4);
+                cache.store(0, t, keys[t], new float[config.kvDim()]);
+            }
+            for (int i = 0; i < q.length; i++) q[i] = HeadVectors.f16((float) random.nextGaussian());
+            int kvHead = round % 2;
+            float scale = 0.125f + random.nextFloat();
+            float[] scores = new float[2 + 3 * LANES];
+            HeadVectors.keyDots(q, 1, cache.keys[0], config.kvDim(), kvHead * headSize, headSize, span, scale, scores, 2);
+            assertEquals(0f, scores[0] + scores[1], "nothing before at");
+            for (int t = 0; t < span; t++) {
+                double expected = 0;
+                for (int i = 0; i < headSize; i++) expected += q[1 + i] * keys[t][kvHead * headSize + i];
+                assertEquals((float) expected * scale, scores[2 + t], "position " + t + " of " + span);
+            }
         }
     }
 
