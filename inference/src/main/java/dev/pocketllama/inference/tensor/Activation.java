@@ -13,6 +13,8 @@ public final class Activation {
     private final float[] f16Values;
     /** Q8_0 quants, held as shorts: the kernels multiply them with weights widened to 16 bits. */
     private final short[] q8Quants;
+    /** The same quants as {@link #q8_0QuantPairs}. */
+    private final int[] q8QuantPairs;
     /** The same quants as floats, for the batched kernels that multiply in floats ({@link TileProducts}). */
     private final float[] q8QuantFloats;
     private final float[] q8Scales;
@@ -33,6 +35,7 @@ public final class Activation {
         values = new float[length];
         f16Values = new float[length];
         q8Quants = new short[length];
+        q8QuantPairs = new int[length];
         q8QuantFloats = new float[length];
         q8Scales = new float[(length + Q8_0_BLOCK - 1) / Q8_0_BLOCK];
         q8MinusEightSums = new short[q8Scales.length];
@@ -99,6 +102,16 @@ public final class Activation {
         return q8Scales;
     }
 
+    /**
+     * Each Q8_0 quant in both halves of an int, for the batched kernels that multiply in 16 bits
+     * ({@link ShortTileProducts}): broadcast as an int, it fills every 16-bit lane with one load, where broadcasting a
+     * short costs a shuffle as well.
+     */
+    int[] q8_0QuantPairs() {
+        quantizeQ8_0();
+        return q8QuantPairs;
+    }
+
     /** The Q8_0 quants as floats. */
     float[] q8_0QuantFloats() {
         quantizeQ8_0();
@@ -129,8 +142,9 @@ public final class Activation {
             for (int i = from; i < to; i++) sum += q8Quants[i];
             q8MinusEightSums[block] = (short) (-8 * sum);
         }
-        // a loop of its own, simple enough for the JIT to vectorise
+        // loops of their own, simple enough for the JIT to vectorise
         for (int i = 0; i < values.length; i++) q8QuantFloats[i] = q8Quants[i];
+        for (int i = 0; i < values.length; i++) q8QuantPairs[i] = (q8Quants[i] & 0xFFFF) * 0x10001;
         q8Ready = true;
     }
 }

@@ -3,13 +3,11 @@ package dev.pocketllama.inference.tensor;
 import dev.pocketllama.inference.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
@@ -120,17 +118,28 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
     @Override
     public int minTileInputs() { return 32; }
 
-    /** Nibbles less 8, a half-group of rows (one int vector) at a time. */
+    /** Batches of at least {@link #minTileInputs} inputs take the 16-bit tiles. */
     @Override
-    void writeTileBlock(long block, float[] values, int at) {
-        for (int j = 0; j < HALF; j++) {
-            for (int half = 0; half < ROWS; half += LANES) {
-                IntVector bytes = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + PACKED_AT + (long) j * ROWS + half, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                ((FloatVector) bytes.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(values, at + j * ROWS + half);
-                ((FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0))
-                        .intoArray(values, at + (HALF + j) * ROWS + half);
+    public void tileProducts(int from, int to, Activation[] x, float[][] out, int count) {
+        ShortTileProducts.groupsTimesInputs(this, from, to, x, out, count);
+    }
+
+    /**
+     * Writes group {@code g}'s nibbles less 8 in tile {@code tile}'s columns as shorts, column c of row r at
+     * {@code values[c * ROWS + r]}, and the tile's block scales, block b of row r at {@code scales[b * ROWS + r]}.
+     */
+    void writeShortTile(int g, int tile, short[] values, float[] scales) {
+        int first = tile * BLOCKS_PER_TILE;
+        for (int b = first; b < Math.min(blocks, first + BLOCKS_PER_TILE); b++) {
+            long block = g * groupBytes + b * GROUP_BLOCK_BYTES;
+            int at = (b - first) * BLOCK * ROWS;
+            for (int j = 0; j < HALF; j++) {
+                ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                packed.and((short) 0x0F).sub((short) 8).intoArray(values, at + j * ROWS);
+                packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8).intoArray(values, at + (HALF + j) * ROWS);
             }
+            MemorySegment.copy(data, Vectors.FLOAT, block, scales, (b - first) * ROWS, ROWS);
         }
     }
 

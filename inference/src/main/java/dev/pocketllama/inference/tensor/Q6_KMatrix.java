@@ -28,7 +28,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * <p>Every product is, per super-block, the exact integer sum of scale times the dot of quants and the input's Q8_K
  * quants, times {@code d} and the input's scale, added super-block after super-block: {@link #dotScalar} bit for bit.
  */
-final class Q6_KMatrix extends RowGroupMatrix {
+final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
     private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int GROUP = Q8_KInput.GROUP;
     private static final int FILE_BLOCK_BYTES = 210;

@@ -29,7 +29,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * the exact integer dot with the input's Q8_0 quants, added with both scales in one rounding, block after block:
  * {@link #dotScalar} bit for bit.
  */
-final class Q8_0Matrix extends Q8_0InputMatrix {
+final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
     private static final int Q8_0_BYTES = 34;
     private static final int Q5_0_BYTES = 22;
     private static final long QUANTS_AT = ROWS * 4L;
@@ -149,15 +149,43 @@ final class Q8_0Matrix extends Q8_0InputMatrix {
     @Override
     public int minTileInputs() { return 8; }
 
-    /** The values, a half-group of rows (one int vector) at a time. */
     @Override
-    void writeTileBlock(long block, float[] values, int at) {
-        for (int i = 0; i < BLOCK; i++) {
-            for (int half = 0; half < ROWS; half += LANES) {
-                ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QUANTS_AT + (long) i * ROWS + half, LE)
-                        .convertShape(VectorOperators.B2F, FLOATS_PER_INTS, 0)).intoArray(values, at + i * ROWS + half);
+    public float[] quantFloats(Activation x) { return x.q8_0QuantFloats(); }
+
+    /** The tile's blocks one by one, a half-group of rows (one int vector) at a time, then their scales. */
+    @Override
+    public void writeTile(int g, int tile, float[] values) {
+        int first = tile * BLOCKS_PER_TILE;
+        for (int b = first; b < Math.min(blocks, first + BLOCKS_PER_TILE); b++) {
+            long block = g * groupBytes + b * GROUP_BLOCK_BYTES;
+            int at = (b - first) * BLOCK * ROWS;
+            for (int i = 0; i < BLOCK; i++) {
+                for (int half = 0; half < ROWS; half += LANES) {
+                    ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + QUANTS_AT + (long) i * ROWS + half, LE)
+                            .convertShape(VectorOperators.B2F, FLOATS_PER_INTS, 0)).intoArray(values, at + i * ROWS + half);
+                }
             }
+            MemorySegment.copy(data, Vectors.FLOAT, block, values, TileProducts.SCALES_AT + (b - first) * ROWS, ROWS);
         }
+    }
+
+    /** Block after block, the dot fused-multiplied with both scales and added, as {@link #groupTimesOne} does. */
+    @Override
+    public void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt) {
+        float[] inputScales = x.q8_0Scales();
+        int first = tile * BLOCKS_PER_TILE;
+        FloatVector low = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt);
+        FloatVector high = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + LANES);
+        for (int b = first; b < Math.min(blocks, first + BLOCKS_PER_TILE); b++) {
+            int at = (b - first) * ROWS;
+            float s = inputScales[b];
+            low = FloatVector.fromArray(FLOATS_PER_INTS, dots, dotsAt + at)
+                    .fma(FloatVector.fromArray(FLOATS_PER_INTS, values, TileProducts.SCALES_AT + at).mul(s), low);
+            high = FloatVector.fromArray(FLOATS_PER_INTS, dots, dotsAt + at + LANES)
+                    .fma(FloatVector.fromArray(FLOATS_PER_INTS, values, TileProducts.SCALES_AT + at + LANES).mul(s), high);
+        }
+        low.intoArray(sums, sumsAt);
+        high.intoArray(sums, sumsAt + LANES);
     }
 
     @Override

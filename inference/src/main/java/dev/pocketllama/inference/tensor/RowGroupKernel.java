@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * every row with one input quant (a broadcast), the block scales of a group's rows are one vector, and no lanes are
  * summed across (llama.cpp repacks its quantized types into 8 interleaved rows for its AVX2 kernels, for the same
  * reasons). A group's weights stay in the cache while each input of a batch passes over them: two at a time
- * through the 16-bit kernels for a few inputs, through {@link TileProducts} for more. The copy costs a pass over
+ * through the 16-bit kernels for a few inputs, through tiles for more ({@link #tileProducts}). The copy costs a pass over
  * the file at load (one to two seconds for 600 MiB on two cores).
  */
 interface RowGroupKernel {
@@ -23,11 +23,11 @@ interface RowGroupKernel {
     /**
      * Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared:
      * {@code out[input][row]}. A few inputs take the 16-bit kernels, two at a time so each weight is unpacked once for
-     * both; more take {@link TileProducts}.
+     * both; more take {@link #tileProducts}.
      */
     default void groupsTimesInputs(int from, int to, Activation[] x, float[][] out, int count) {
         if (count >= minTileInputs()) {
-            TileProducts.groupsTimesInputs(this, from, to, x, out, count);
+            tileProducts(from, to, x, out, count);
             return;
         }
         for (int g = from; g < to; g++) {
@@ -36,6 +36,13 @@ interface RowGroupKernel {
             if (i < count) groupTimesOne(g, x[i], out[i]);
         }
     }
+
+    /**
+     * {@link #groupsTimesInputs} for a batch of at least {@link #minTileInputs} inputs: each group's weights
+     * unpacked once into a tile that the inputs then pass over ({@link FloatTileKernel}, or Q4_0's
+     * {@link ShortTileProducts}).
+     */
+    void tileProducts(int from, int to, Activation[] x, float[][] out, int count);
 
     /**
      * Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding,
@@ -47,33 +54,14 @@ interface RowGroupKernel {
     void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut);
 
     /**
-     * Batches of at least this many inputs take {@link TileProducts}: with fewer, writing the tile costs more than
-     * the floats' speed saves. Measured per type, since its 16-bit kernels differ in speed.
+     * Batches of at least this many inputs take {@link #tileProducts}: with fewer, writing the tile costs more than
+     * it saves. Measured per type, since its 16-bit kernels differ in speed.
      */
     int minTileInputs();
 
     int rows();
 
     int columns();
-
-    /** The input's quants, in the encoding this type multiplies with, as floats. */
-    float[] quantFloats(Activation x);
-
-    /**
-     * Writes group {@code g}'s values in tile {@code tile}'s columns (from {@code tile * TileProducts.COLUMNS}) as
-     * exact integers in floats, column c of row r at {@code values[c * ROWS + r]}: the quants, times the integer
-     * scale of their 16 or 32 values where the type has one. From {@link TileProducts#SCALES_AT} on, it writes the
-     * tile's float scales (and Q4_K's mins) as {@link #addTile} reads them: a copy on the heap, read once per input,
-     * costs far less than reading the row groups' memory again.
-     */
-    void writeTile(int g, int tile, float[] values);
-
-    /**
-     * Adds to {@code sums[sumsAt + r]} the tile's share of group row r's product with {@code x}, given the tile
-     * {@link #writeTile} wrote and in {@code dots[dotsAt + s * ROWS + r]} the exact dot of the tile's 32-column
-     * segment s with {@code x}'s quants, scaled as {@link #groupTimesOne} scales its integer sums.
-     */
-    void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt);
 
     static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
 

@@ -10,7 +10,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LANES;
 
 /**
  * The product of a batch of inputs (a prompt chunk) with a row-group matrix, in floats. Per group and tile of
- * {@link #COLUMNS} columns, the weights are written once as exact integers in floats ({@link RowGroupKernel#writeTile});
+ * {@link #COLUMNS} columns, the weights are written once as exact integers in floats ({@link FloatTileKernel#writeTile});
  * each input's quants, also floats, then pass over that tile four at a time, one fused multiply-add per weight
  * and input: broadcasting a float costs only a load, where the 16-bit kernels spend a shuffle per broadcast and a
  * multiply and an add per product. For a 64-token chunk through a 2048-column matrix on AVX-512 this measured 1.1x
@@ -19,7 +19,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LANES;
  *
  * <p>The sums stay exact: each 32-column segment's dot is at most 2^24 in magnitude for every type (Q6_K's largest,
  * 128 * 32 * 127 * 32, just fits), so the float sums are the integer sums the 16-bit kernels compute, and each
- * type's {@link RowGroupKernel#addTile} scales them in the same order: every product is {@code dotScalar}'s, bit for bit.
+ * type's {@link FloatTileKernel#addTile} scales them in the same order: every product is {@code dotScalar}'s, bit for bit.
  */
 final class TileProducts {
     /** Columns of a tile: one K-quant super-block, eight 32-value blocks. */
@@ -59,7 +59,7 @@ final class TileProducts {
     private TileProducts() { }
 
     /** Groups {@code [from, to)} times the first {@code count} inputs, each input's encoding prepared. */
-    static void groupsTimesInputs(RowGroupKernel kernel, int from, int to, Activation[] x, float[][] out, int count) {
+    static void groupsTimesInputs(FloatTileKernel kernel, int from, int to, Activation[] x, float[][] out, int count) {
         Scratch scratch = SCRATCH.get();
         for (int first = 0; first < count; first += MAX_INPUTS) {
             groupsTimesSlice(kernel, from, to, x, out, first, Math.min(MAX_INPUTS, count - first), scratch);
@@ -67,7 +67,7 @@ final class TileProducts {
     }
 
     /** Groups {@code [from, to)} times inputs {@code [first, first + count)}. */
-    private static void groupsTimesSlice(RowGroupKernel kernel, int from, int to, Activation[] x, float[][] out,
+    private static void groupsTimesSlice(FloatTileKernel kernel, int from, int to, Activation[] x, float[][] out,
                                          int first, int count, Scratch scratch) {
         float[] tile = scratch.tile;
         float[] dots = scratch.dots;
