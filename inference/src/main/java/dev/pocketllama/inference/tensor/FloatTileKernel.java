@@ -14,7 +14,7 @@ interface FloatTileKernel extends RowGroupKernel {
      * Writes group {@code g}'s values in tile {@code tile}'s columns (from {@code tile * TileProducts.COLUMNS}) as
      * exact integers in floats, column c of row r at {@code values[c * ROWS + r]}: the quants, times the integer
      * scale of their 16 or 32 values where the type has one. From {@link TileProducts#SCALES_AT} on, it writes the
-     * tile's float scales (and Q4_K's mins) as {@link #addTile} reads them: a copy on the heap, read once per input,
+     * tile's float scales as {@link #addTile} reads them: a copy on the heap, read once per input,
      * costs far less than reading the row groups' memory again.
      */
     void writeTile(int g, int tile, float[] values);

@@ -3,6 +3,7 @@ package dev.pocketllama.inference.tensor;
 import dev.pocketllama.inference.gguf.GgmlType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -22,7 +23,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * <p>Every product is, per block, the exact integer dot of the nibbles minus 8 with the input's Q8_0 quants, added
  * with both scales in one rounding, block after block: {@link #dotScalar} bit for bit, at every batch size.
  */
-final class Q4_0Matrix extends Q8_0InputMatrix {
+final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
     private static final int HALF = BLOCK / 2;
     private static final int FILE_BLOCK_BYTES = 18;
     /** Bytes of one block of a group: the rows' scales, then the rows' packed bytes, byte by byte. */
@@ -118,17 +119,9 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
     @Override
     public int minTileInputs() { return 32; }
 
-    /** Batches of at least {@link #minTileInputs} inputs take the 16-bit tiles. */
+    /** Nibbles less 8, whose products with a block's quants sum within 8 * 127 * 32; then each block's scales. */
     @Override
-    public void tileProducts(int from, int to, Activation[] x, float[][] out, int count) {
-        ShortTileProducts.groupsTimesInputs(this, from, to, x, out, count);
-    }
-
-    /**
-     * Writes group {@code g}'s nibbles less 8 in tile {@code tile}'s columns as shorts, column c of row r at
-     * {@code values[c * ROWS + r]}, and the tile's block scales, block b of row r at {@code scales[b * ROWS + r]}.
-     */
-    void writeShortTile(int g, int tile, short[] values, float[] scales) {
+    public void writeShortTile(int g, int tile, short[] values, float[] scales) {
         int first = tile * BLOCKS_PER_TILE;
         for (int b = first; b < Math.min(blocks, first + BLOCKS_PER_TILE); b++) {
             long block = g * groupBytes + b * GROUP_BLOCK_BYTES;
@@ -141,6 +134,64 @@ final class Q4_0Matrix extends Q8_0InputMatrix {
             }
             MemorySegment.copy(data, Vectors.FLOAT, block, scales, (b - first) * ROWS, ROWS);
         }
+    }
+
+    /** Per block, each input's exact dot with the values, fused-multiplied with the row's and the input's scales. */
+    @Override
+    public void addShortTile(int tile, short[] values, float[] scales, Activation x0, Activation x1, Activation x2,
+                             Activation x3, float[] sums, int sumsAt) {
+        int firstBlock = tile * BLOCKS_PER_TILE;
+        int tileBlocks = Math.min(blocks - firstBlock, BLOCKS_PER_TILE);
+        int[] q0 = x0.q8_0QuantPairs();
+        int[] q1 = x1.q8_0QuantPairs();
+        int[] q2 = x2.q8_0QuantPairs();
+        int[] q3 = x3.q8_0QuantPairs();
+        float[] s0 = x0.q8_0Scales();
+        float[] s1 = x1.q8_0Scales();
+        float[] s2 = x2.q8_0Scales();
+        float[] s3 = x3.q8_0Scales();
+        FloatVector low0 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt);
+        FloatVector high0 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + LANES);
+        FloatVector low1 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + ROWS);
+        FloatVector high1 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + ROWS + LANES);
+        FloatVector low2 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + 2 * ROWS);
+        FloatVector high2 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + 2 * ROWS + LANES);
+        FloatVector low3 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + 3 * ROWS);
+        FloatVector high3 = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + 3 * ROWS + LANES);
+        for (int s = 0; s < tileBlocks; s++) {
+            ShortVector dot0 = ShortVector.zero(SHORTS);
+            ShortVector dot1 = dot0;
+            ShortVector dot2 = dot0;
+            ShortVector dot3 = dot0;
+            int at = (firstBlock + s) * BLOCK;
+            // a loop of constant length, which the JIT unrolls
+            for (int k = 0; k < BLOCK; k++) {
+                ShortVector w = ShortVector.fromArray(SHORTS, values, (s * BLOCK + k) * ROWS);
+                dot0 = dot0.add(w.mul((ShortVector) IntVector.broadcast(INTS, q0[at + k]).reinterpretAsShorts()));
+                dot1 = dot1.add(w.mul((ShortVector) IntVector.broadcast(INTS, q1[at + k]).reinterpretAsShorts()));
+                dot2 = dot2.add(w.mul((ShortVector) IntVector.broadcast(INTS, q2[at + k]).reinterpretAsShorts()));
+                dot3 = dot3.add(w.mul((ShortVector) IntVector.broadcast(INTS, q3[at + k]).reinterpretAsShorts()));
+            }
+            FloatVector dLow = FloatVector.fromArray(FLOATS_PER_INTS, scales, s * ROWS);
+            FloatVector dHigh = FloatVector.fromArray(FLOATS_PER_INTS, scales, s * ROWS + LANES);
+            int b = firstBlock + s;
+            low0 = ((FloatVector) dot0.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s0[b]), low0);
+            high0 = ((FloatVector) dot0.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s0[b]), high0);
+            low1 = ((FloatVector) dot1.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s1[b]), low1);
+            high1 = ((FloatVector) dot1.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s1[b]), high1);
+            low2 = ((FloatVector) dot2.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s2[b]), low2);
+            high2 = ((FloatVector) dot2.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s2[b]), high2);
+            low3 = ((FloatVector) dot3.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s3[b]), low3);
+            high3 = ((FloatVector) dot3.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s3[b]), high3);
+        }
+        low0.intoArray(sums, sumsAt);
+        high0.intoArray(sums, sumsAt + LANES);
+        low1.intoArray(sums, sumsAt + ROWS);
+        high1.intoArray(sums, sumsAt + ROWS + LANES);
+        low2.intoArray(sums, sumsAt + 2 * ROWS);
+        high2.intoArray(sums, sumsAt + 2 * ROWS + LANES);
+        low3.intoArray(sums, sumsAt + 3 * ROWS);
+        high3.intoArray(sums, sumsAt + 3 * ROWS + LANES);
     }
 
     @Override

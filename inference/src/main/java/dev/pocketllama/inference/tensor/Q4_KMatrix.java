@@ -27,7 +27,7 @@ import static dev.pocketllama.inference.tensor.Vectors.LE;
  * (sum of min * the sub-block's quant sum)} with exact integer sums, added super-block after super-block:
  * {@link #dotScalar} bit for bit.
  */
-final class Q4_KMatrix extends RowGroupMatrix implements FloatTileKernel {
+final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
     private static final int BLOCK = Q8_KInput.BLOCK;
     private static final int SUB = 32;
     private static final int FILE_BLOCK_BYTES = 144;
@@ -220,73 +220,129 @@ final class Q4_KMatrix extends RowGroupMatrix implements FloatTileKernel {
     @Override
     public int minTileInputs() { return 16; }
 
-    @Override
-    public float[] quantFloats(Activation x) { return x.q8_K().quantFloats; }
-
     /**
-     * The tile (super-block {@code tile}): each nibble times its sub-block's scale, a half-group of rows at a time;
-     * then d, dmin and the eight mins as floats.
+     * Nibbles less 8, whose products with a sub-block's quants sum within 8 * 127 * 32; then d, dmin, the eight mins
+     * and the eight sub-block scales, as floats.
      */
     @Override
-    public void writeTile(int g, int tile, float[] values) {
+    public void writeShortTile(int g, int tile, short[] values, float[] scales) {
         long block = g * groupBytes + tile * GROUP_BLOCK_BYTES;
-        MemorySegment.copy(data, Vectors.FLOAT, block, values, TileProducts.SCALES_AT, 2 * ROWS);
+        MemorySegment.copy(data, Vectors.FLOAT, block, scales, 0, 2 * ROWS);
         for (int j = 0; j < 8; j++) {
             for (int half = 0; half < ROWS; half += LANES) {
                 ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + MINS_AT + (long) j * ROWS + half, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0).convert(VectorOperators.I2F, 0))
-                        .intoArray(values, TileProducts.SCALES_AT + (2 + j) * ROWS + half);
+                        .intoArray(scales, (2 + j) * ROWS + half);
+                ((FloatVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) j * ROWS + half, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0).convert(VectorOperators.I2F, 0))
+                        .intoArray(scales, (10 + j) * ROWS + half);
             }
         }
         for (int j = 0; j < 8; j += 2) {
-            for (int half = 0; half < ROWS; half += LANES) {
-                IntVector firstScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) j * ROWS + half, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                IntVector secondScale = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, block + SCALES_AT + (long) (j + 1) * ROWS + half, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                long packedAt = block + PACKED_AT + (long) SUB / 2 * j * ROWS + half;
-                for (int l = 0; l < SUB; l++) {
-                    IntVector packed = (IntVector) ByteVector.fromMemorySegment(BYTES_PER_INTS, data, packedAt + (long) l * ROWS, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
-                    ((FloatVector) packed.and(0x0F).mul(firstScale).convert(VectorOperators.I2F, 0))
-                            .intoArray(values, (SUB * j + l) * ROWS + half);
-                    ((FloatVector) packed.lanewise(VectorOperators.LSHR, 4).mul(secondScale).convert(VectorOperators.I2F, 0))
-                            .intoArray(values, (SUB * j + SUB + l) * ROWS + half);
-                }
+            long packedAt = block + PACKED_AT + (long) SUB / 2 * j * ROWS;
+            for (int l = 0; l < SUB; l++) {
+                ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
+                packed.and((short) 0x0F).sub((short) 8).intoArray(values, (SUB * j + l) * ROWS);
+                packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8).intoArray(values, (SUB * j + SUB + l) * ROWS);
             }
         }
     }
 
     /**
-     * The sub-blocks' scaled dots, exact as ints, and the mins' sums (exact in floats: at most 8 * 63 * 32 * 127),
-     * scaled per super-block as {@link #groupTimesOne} does.
+     * Per sub-block, each input's exact dot with the nibbles less 8, plus 8 times the sub-block's quant sum, times its
+     * scale, summed in ints; then per input the mins and both super-block scales, as {@link #groupTimesOne} does.
      */
     @Override
-    public void addTile(int tile, float[] values, Activation x, float[] dots, int dotsAt, float[] sums, int sumsAt) {
-        Q8_KInput in = x.q8_K();
-        IntVector lowSum = IntVector.zero(INTS);
-        IntVector highSum = lowSum;
+    public void addShortTile(int tile, short[] values, float[] scales, Activation x0, Activation x1, Activation x2,
+                             Activation x3, float[] sums, int sumsAt) {
+        Q8_KInput in0 = x0.q8_K();
+        Q8_KInput in1 = x1.q8_K();
+        Q8_KInput in2 = x2.q8_K();
+        Q8_KInput in3 = x3.q8_K();
+        int[] q0 = in0.quantPairs;
+        int[] q1 = in1.quantPairs;
+        int[] q2 = in2.quantPairs;
+        int[] q3 = in3.quantPairs;
+        IntVector low0 = IntVector.zero(INTS);
+        IntVector high0 = low0;
+        IntVector low1 = low0;
+        IntVector high1 = low0;
+        IntVector low2 = low0;
+        IntVector high2 = low0;
+        IntVector low3 = low0;
+        IntVector high3 = low0;
+        for (int j = 0; j < 8; j++) {
+            ShortVector dot0 = ShortVector.zero(SHORTS);
+            ShortVector dot1 = dot0;
+            ShortVector dot2 = dot0;
+            ShortVector dot3 = dot0;
+            int at = tile * BLOCK + j * SUB;
+            // a loop of constant length, which the JIT unrolls
+            for (int k = 0; k < SUB; k++) {
+                ShortVector w = ShortVector.fromArray(SHORTS, values, (j * SUB + k) * ROWS);
+                dot0 = dot0.add(w.mul((ShortVector) IntVector.broadcast(INTS, q0[at + k]).reinterpretAsShorts()));
+                dot1 = dot1.add(w.mul((ShortVector) IntVector.broadcast(INTS, q1[at + k]).reinterpretAsShorts()));
+                dot2 = dot2.add(w.mul((ShortVector) IntVector.broadcast(INTS, q2[at + k]).reinterpretAsShorts()));
+                dot3 = dot3.add(w.mul((ShortVector) IntVector.broadcast(INTS, q3[at + k]).reinterpretAsShorts()));
+            }
+            IntVector scaleLow = (IntVector) FloatVector.fromArray(FLOATS_PER_INTS, scales, (10 + j) * ROWS).convert(VectorOperators.F2I, 0);
+            IntVector scaleHigh = (IntVector) FloatVector.fromArray(FLOATS_PER_INTS, scales, (10 + j) * ROWS + LANES).convert(VectorOperators.F2I, 0);
+            int sums0 = 8 * (in0.groupSums[tile * 16 + 2 * j] + in0.groupSums[tile * 16 + 2 * j + 1]);
+            int sums1 = 8 * (in1.groupSums[tile * 16 + 2 * j] + in1.groupSums[tile * 16 + 2 * j + 1]);
+            int sums2 = 8 * (in2.groupSums[tile * 16 + 2 * j] + in2.groupSums[tile * 16 + 2 * j + 1]);
+            int sums3 = 8 * (in3.groupSums[tile * 16 + 2 * j] + in3.groupSums[tile * 16 + 2 * j + 1]);
+            low0 = low0.add(((IntVector) dot0.convertShape(VectorOperators.S2I, INTS, 0)).add(sums0).mul(scaleLow));
+            high0 = high0.add(((IntVector) dot0.convertShape(VectorOperators.S2I, INTS, 1)).add(sums0).mul(scaleHigh));
+            low1 = low1.add(((IntVector) dot1.convertShape(VectorOperators.S2I, INTS, 0)).add(sums1).mul(scaleLow));
+            high1 = high1.add(((IntVector) dot1.convertShape(VectorOperators.S2I, INTS, 1)).add(sums1).mul(scaleHigh));
+            low2 = low2.add(((IntVector) dot2.convertShape(VectorOperators.S2I, INTS, 0)).add(sums2).mul(scaleLow));
+            high2 = high2.add(((IntVector) dot2.convertShape(VectorOperators.S2I, INTS, 1)).add(sums2).mul(scaleHigh));
+            low3 = low3.add(((IntVector) dot3.convertShape(VectorOperators.S2I, INTS, 0)).add(sums3).mul(scaleLow));
+            high3 = high3.add(((IntVector) dot3.convertShape(VectorOperators.S2I, INTS, 1)).add(sums3).mul(scaleHigh));
+        }
+        // the int sums by way of arrays: vectors passed to a call the JIT does not inline would be boxed
+        int[] scaled = SCALED.get();
+        low0.intoArray(scaled, 0);
+        high0.intoArray(scaled, LANES);
+        low1.intoArray(scaled, ROWS);
+        high1.intoArray(scaled, ROWS + LANES);
+        low2.intoArray(scaled, 2 * ROWS);
+        high2.intoArray(scaled, 2 * ROWS + LANES);
+        low3.intoArray(scaled, 3 * ROWS);
+        high3.intoArray(scaled, 3 * ROWS + LANES);
+        addSuperBlock(tile, scales, in0, scaled, 0, sums, sumsAt);
+        addSuperBlock(tile, scales, in1, scaled, ROWS, sums, sumsAt + ROWS);
+        addSuperBlock(tile, scales, in2, scaled, 2 * ROWS, sums, sumsAt + 2 * ROWS);
+        addSuperBlock(tile, scales, in3, scaled, 3 * ROWS, sums, sumsAt + 3 * ROWS);
+    }
+
+    /** Each kernel thread's int sums of a pass's four inputs. */
+    private static final ThreadLocal<int[]> SCALED = ThreadLocal.withInitial(() -> new int[ShortTileProducts.INPUTS_PER_PASS * ROWS]);
+
+    /**
+     * Adds to {@code sums[sumsAt + r]} the super-block's share of row r's product with {@code in}, given the sum of
+     * its sub-blocks' scaled dots in {@code scaled[scaledAt + r]}: the mins' sums (exact in floats: at most
+     * 8 * 63 * 32 * 127) and both scales, as {@link #groupTimesOne} adds them.
+     */
+    private static void addSuperBlock(int tile, float[] scales, Q8_KInput in, int[] scaled, int scaledAt, float[] sums, int sumsAt) {
         FloatVector lowMins = FloatVector.zero(FLOATS_PER_INTS);
         FloatVector highMins = lowMins;
         for (int j = 0; j < 8; j++) {
-            int at = dotsAt + j * ROWS;
-            lowSum = lowSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at).convert(VectorOperators.F2I, 0));
-            highSum = highSum.add((IntVector) FloatVector.fromArray(FLOATS_PER_INTS, dots, at + LANES).convert(VectorOperators.F2I, 0));
-            // a float: an int argument takes broadcast(species, long), which the JIT left uncompiled (14% of a prompt product)
+            // a float: an int argument takes broadcast(species, long), which the JIT left uncompiled
             FloatVector quantSum = FloatVector.broadcast(FLOATS_PER_INTS, (float) (in.groupSums[tile * 16 + 2 * j] + in.groupSums[tile * 16 + 2 * j + 1]));
-            int mins = TileProducts.SCALES_AT + (2 + j) * ROWS;
-            lowMins = FloatVector.fromArray(FLOATS_PER_INTS, values, mins).fma(quantSum, lowMins);
-            highMins = FloatVector.fromArray(FLOATS_PER_INTS, values, mins + LANES).fma(quantSum, highMins);
+            lowMins = FloatVector.fromArray(FLOATS_PER_INTS, scales, (2 + j) * ROWS).fma(quantSum, lowMins);
+            highMins = FloatVector.fromArray(FLOATS_PER_INTS, scales, (2 + j) * ROWS + LANES).fma(quantSum, highMins);
         }
         float xs = in.scales[tile];
-        int d = TileProducts.SCALES_AT;
-        int dmin = d + ROWS;
+        FloatVector lowSum = (FloatVector) IntVector.fromArray(INTS, scaled, scaledAt).convert(VectorOperators.I2F, 0);
+        FloatVector highSum = (FloatVector) IntVector.fromArray(INTS, scaled, scaledAt + LANES).convert(VectorOperators.I2F, 0);
         FloatVector low = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt);
         FloatVector high = FloatVector.fromArray(FLOATS_PER_INTS, sums, sumsAt + LANES);
-        low = low.add(FloatVector.fromArray(FLOATS_PER_INTS, values, d).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0))
-                .sub(FloatVector.fromArray(FLOATS_PER_INTS, values, dmin).mul(xs).mul(lowMins)));
-        high = high.add(FloatVector.fromArray(FLOATS_PER_INTS, values, d + LANES).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
-                .sub(FloatVector.fromArray(FLOATS_PER_INTS, values, dmin + LANES).mul(xs).mul(highMins)));
+        low = low.add(FloatVector.fromArray(FLOATS_PER_INTS, scales, 0).mul(xs).mul(lowSum)
+                .sub(FloatVector.fromArray(FLOATS_PER_INTS, scales, ROWS).mul(xs).mul(lowMins)));
+        high = high.add(FloatVector.fromArray(FLOATS_PER_INTS, scales, LANES).mul(xs).mul(highSum)
+                .sub(FloatVector.fromArray(FLOATS_PER_INTS, scales, ROWS + LANES).mul(xs).mul(highMins)));
         low.intoArray(sums, sumsAt);
         high.intoArray(sums, sumsAt + LANES);
     }

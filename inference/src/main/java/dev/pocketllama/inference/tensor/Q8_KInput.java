@@ -11,6 +11,8 @@ final class Q8_KInput {
 
     /** Int8 quants held as shorts, the width the kernels multiply in. */
     final short[] quants;
+    /** Each quant in both halves of an int, as {@link Activation#q8_0QuantPairs} holds Q8_0's. */
+    final int[] quantPairs;
     /** The same quants as floats, for the batched kernels that multiply in floats ({@link TileProducts}). */
     final float[] quantFloats;
     final float[] scales;
@@ -22,6 +24,7 @@ final class Q8_KInput {
             throw new IllegalArgumentException("Q8_K needs a multiple of " + BLOCK + " values, was " + length);
         }
         quants = new short[length];
+        quantPairs = new int[length];
         quantFloats = new float[length];
         scales = new float[length / BLOCK];
         groupSums = new int[length / GROUP];
@@ -46,12 +49,14 @@ final class Q8_KInput {
             if (amax == 0) {
                 scales[block] = 0;
                 java.util.Arrays.fill(quants, from, from + BLOCK, (short) 0);
+                java.util.Arrays.fill(quantPairs, from, from + BLOCK, 0);
                 java.util.Arrays.fill(quantFloats, from, from + BLOCK, 0f);
                 java.util.Arrays.fill(groupSums, from / GROUP, (from + BLOCK) / GROUP, 0);
                 continue;
             }
             float inverse = -127f / max;
             for (int i = from; i < from + BLOCK; i++) quants[i] = (short) Math.min(127, (int) Math.rint(inverse * values[i]));
+            for (int i = from; i < from + BLOCK; i++) quantPairs[i] = (quants[i] & 0xFFFF) * 0x10001;
             for (int i = from; i < from + BLOCK; i++) quantFloats[i] = quants[i];
             for (int g = from / GROUP; g < (from + BLOCK) / GROUP; g++) {
                 int sum = 0;

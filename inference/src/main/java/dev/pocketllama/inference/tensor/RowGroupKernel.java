@@ -39,8 +39,7 @@ interface RowGroupKernel {
 
     /**
      * {@link #groupsTimesInputs} for a batch of at least {@link #minTileInputs} inputs: each group's weights
-     * unpacked once into a tile that the inputs then pass over ({@link FloatTileKernel}, or Q4_0's
-     * {@link ShortTileProducts}).
+     * unpacked once into a tile that the inputs then pass over ({@link FloatTileKernel} or {@link ShortTileKernel}).
      */
     void tileProducts(int from, int to, Activation[] x, float[][] out, int count);
 

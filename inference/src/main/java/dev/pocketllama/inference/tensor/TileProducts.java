@@ -9,7 +9,8 @@ import static dev.pocketllama.inference.tensor.RowGroupKernel.ROWS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 
 /**
- * The product of a batch of inputs (a prompt chunk) with a row-group matrix, in floats. Per group and tile of
+ * The product of a batch of inputs (a prompt chunk) with a row-group matrix, in floats (Q8_0 and Q6_K, whose products
+ * overflow the 16 bits of {@link ShortTileProducts}). Per group and tile of
  * {@link #COLUMNS} columns, the weights are written once as exact integers in floats ({@link FloatTileKernel#writeTile});
  * each input's quants, also floats, then pass over that tile four at a time, one fused multiply-add per weight
  * and input: broadcasting a float costs only a load, where the 16-bit kernels spend a shuffle per broadcast and a
@@ -31,7 +32,7 @@ final class TileProducts {
     private static final int PASS_COLUMNS = 128;
     /** Columns of each exact dot a tile's products are made of. */
     static final int SEGMENT = 32;
-    /** Where a tile's scales start, after its values; up to ten per row (Q4_K's d, dmin and eight mins). */
+    /** Where a tile's scales start, after its values; up to eight per row (Q8_0's block scales). */
     static final int SCALES_AT = COLUMNS * ROWS;
     /** Floats of {@link #segmentDots}' results per input: each segment's dot for each row of the group. */
     static final int DOTS_PER_INPUT = COLUMNS / SEGMENT * ROWS;
@@ -49,7 +50,7 @@ final class TileProducts {
 
     /** One thread's tile, and per input the tile's dots and the sums of the group at hand. */
     private static final class Scratch {
-        final float[] tile = new float[SCALES_AT + 10 * ROWS];
+        final float[] tile = new float[SCALES_AT + 8 * ROWS];
         final float[] dots = new float[MAX_INPUTS * DOTS_PER_INPUT];
         final float[] sums = new float[MAX_INPUTS * ROWS];
     }
