@@ -14,12 +14,12 @@ import static dev.pocketllama.inference.tensor.Vectors.LANES;
  * way and at the end of a 32-column block, within 8 * 127 * 32, so 16-bit sums are exact. Per group and tile the
  * values are written once as shorts, a vector per column holding every row of the group, and the inputs pass over them
  * four at a time ({@link ShortTileKernel#addShortTile}), one 16-bit multiply and add per column and input, each
- * block's dot then widened and scaled as it ends, as the type's 16-bit kernels scale it: every product is {@code
- * dotScalar}'s, bit for bit. A multiply takes 32 products (a group's rows) where a float multiply-add takes 16, the
- * tile is half the float tile's bytes (16 KiB, in L1 beside the inputs), and no dots are stored between the products
- * and their scaling: a 64-token chunk through a 2048-column matrix, one thread, went from 25 to 35-38 (Q4_0) and from
- * 25 to 30-31 (Q4_K) billion products a second against the float tiles. Q8_0's and Q6_K's products overflow 16 bits,
- * so they keep the float tiles.
+ * block's dot then widened and scaled as it ends, as the type's 16-bit kernels scale it: every product is
+ * {@code dotScalar}'s, bit for bit. A multiply takes 32 products (a group's rows) where a float multiply-add takes 16,
+ * the tile is half the float tile's bytes (16 KiB, in L1 beside the inputs), and no dots are stored between the
+ * products and their scaling: a 64-token chunk through a 2048-column matrix, one thread, went from 25 to 35-38 (Q4_0)
+ * and from 25 to 30-31 (Q4_K) billion products a second against the float tiles. Q8_0's and Q6_K's products overflow
+ * 16 bits, so they keep the float tiles.
  */
 final class ShortTileProducts {
     /** Inputs {@link ShortTileKernel#addShortTile} takes at a time. */

@@ -9,18 +9,17 @@ import static dev.pocketllama.inference.tensor.RowGroupKernel.ROWS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 
 /**
- * The product of a batch of inputs (a prompt chunk) with a row-group matrix, in floats (Q8_0 and Q6_K, whose products
- * overflow the 16 bits of {@link ShortTileProducts}). Per group and tile of
- * {@link #COLUMNS} columns, the weights are written once as exact integers in floats ({@link FloatTileKernel#writeTile});
- * each input's quants, also floats, then pass over that tile four at a time, one fused multiply-add per weight
- * and input: broadcasting a float costs only a load, where the 16-bit kernels spend a shuffle per broadcast and a
- * multiply and an add per product. For a 64-token chunk through a 2048-column matrix on AVX-512 this measured 1.1x
- * (Q4_0) to 2x (Q8_0) the 16-bit kernels' speed; with few inputs, writing the tile costs more than it saves
- * ({@link RowGroupKernel#minTileInputs}).
+ * The product of a batch of inputs (a prompt chunk) with a row-group matrix, in floats (Q8_0 and Q6_K, whose
+ * products overflow the 16 bits of {@link ShortTileProducts}). Per group and tile of {@link #COLUMNS} columns, the
+ * weights are written once as exact integers in floats ({@link FloatTileKernel#writeTile}); each input's quants, also
+ * floats, then pass over that tile four at a time, one fused multiply-add per weight and input: broadcasting a float
+ * costs only a load, where the 16-bit kernels spend a shuffle per broadcast and a multiply and an add per product. For
+ * a 64-token chunk through a 2048-column matrix on AVX-512 this measured 1.6x (Q6_K) to 2x (Q8_0) the 16-bit kernels'
+ * speed; with few inputs, writing the tile costs more than it saves ({@link RowGroupKernel#minTileInputs}).
  *
  * <p>The sums stay exact: each 32-column segment's dot is at most 2^24 in magnitude for every type (Q6_K's largest,
- * 128 * 32 * 127 * 32, just fits), so the float sums are the integer sums the 16-bit kernels compute, and each
- * type's {@link FloatTileKernel#addTile} scales them in the same order: every product is {@code dotScalar}'s, bit for bit.
+ * 128 * 32 * 127 * 32, just fits), so the float sums are the integer sums the 16-bit kernels compute, and each type's
+ * {@link FloatTileKernel#addTile} scales them in the same order: every product is {@code dotScalar}'s, bit for bit.
  */
 final class TileProducts {
     /** Columns of a tile: one K-quant super-block, eight 32-value blocks. */
