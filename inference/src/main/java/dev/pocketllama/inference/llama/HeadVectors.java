@@ -20,6 +20,9 @@ final class HeadVectors {
     private static final int LANES = FLOATS.length();
     /** Positions of a block of the key cache: one float vector's lanes. */
     static final int KEY_BLOCK = LANES;
+
+    /** {@code positions} rounded up to whole key blocks: what the cache holds and {@link #keyDots} writes. */
+    static int wholeKeyBlocks(int positions) { return (positions + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK; }
     private static final int EXPONENT = 0x7F800000;
     /** The exponent bits of F16's smallest normal, 2^-14. */
     private static final int F16_MIN_NORMAL_EXPONENT = Float.floatToRawIntBits(0x1p-14f);

@@ -22,7 +22,7 @@ public final class KvCache {
     public KvCache(LlamaConfig config, int capacity) {
         this.capacity = capacity;
         this.kvDim = config.kvDim();
-        this.allocated = wholeBlocks(Math.min(capacity, FIRST_POSITIONS));
+        this.allocated = HeadVectors.wholeKeyBlocks(Math.min(capacity, FIRST_POSITIONS));
         this.keys = new float[config.layers()][allocated * kvDim];
         this.values = new float[config.layers()][allocated * kvDim];
     }
@@ -36,16 +36,14 @@ public final class KvCache {
     /** Makes room for {@code positions} positions, doubling so a growing sequence copies rarely. */
     void ensure(int positions) {
         if (positions <= allocated) return;
-        resize(wholeBlocks(Math.min(capacity, Math.max(positions, 2 * allocated))));
+        resize(HeadVectors.wholeKeyBlocks(Math.min(capacity, Math.max(positions, 2 * allocated))));
     }
 
     /** Gives back the memory past {@code positions} (but for the rest of their last block). */
     void shrinkTo(int positions) {
-        int kept = wholeBlocks(Math.max(1, positions));
+        int kept = HeadVectors.wholeKeyBlocks(Math.max(1, positions));
         if (kept < allocated) resize(kept);
     }
-
-    private static int wholeBlocks(int positions) { return (positions + BLOCK - 1) / BLOCK * BLOCK; }
 
     private void resize(int positions) {
         for (int l = 0; l < keys.length; l++) {

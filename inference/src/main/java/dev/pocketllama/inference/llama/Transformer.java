@@ -170,7 +170,7 @@ public final class Transformer {
         float[] values = s.cache.values[layer];
         float[] out = b.attention[row].values();
         float[] q16 = b.q16[row];
-        int stride = (span + HeadVectors.KEY_BLOCK - 1) / HeadVectors.KEY_BLOCK * HeadVectors.KEY_BLOCK;
+        int stride = HeadVectors.wholeKeyBlocks(span);
         float[] scores = scratch(SCORES, heads * stride);
         float[] exps = scratch(EXPONENTIALS, heads * span);
         float[] state = scratch(MAXES_AND_SUMS, 2 * heads); // each head's running max, then its sum of weights
