@@ -13,6 +13,7 @@ import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.highNibbles;
 
 /**
  * Q4_0 weights: in the file, blocks of an F16 scale {@code d} then 16 bytes whose low nibbles are values 0..15 and
@@ -66,7 +67,7 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
                 ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                 sum = sum.add(packed.and((short) 0x0F).mul(q[at + j]))
-                        .add(packed.lanewise(VectorOperators.LSHR, 4).mul(q[at + HALF + j]));
+                        .add(highNibbles(packed).mul(q[at + HALF + j]));
             }
             float s = scales[b];
             FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
@@ -100,7 +101,7 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
                 ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                 ShortVector first = packed.and((short) 0x0F);
-                ShortVector second = packed.lanewise(VectorOperators.LSHR, 4);
+                ShortVector second = highNibbles(packed);
                 xSum = xSum.add(first.mul(qx[at + j])).add(second.mul(qx[at + HALF + j]));
                 ySum = ySum.add(first.mul(qy[at + j])).add(second.mul(qy[at + HALF + j]));
             }

@@ -14,6 +14,7 @@ import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.highNibbles;
 
 /**
  * Q4_K weights. In the file: 256-value super-blocks of an F16 {@code d}, an F16 {@code dmin}, 12 bytes packing
@@ -103,7 +104,7 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
                     ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                     firstDot = firstDot.add(packed.and((short) 0x0F).mul(q[at + l]));
-                    secondDot = secondDot.add(packed.lanewise(VectorOperators.LSHR, 4).mul(q[at + SUB + l]));
+                    secondDot = secondDot.add(highNibbles(packed).mul(q[at + SUB + l]));
                 }
                 long scales = block + SCALES_AT + (long) j * ROWS;
                 long mins = block + MINS_AT + (long) j * ROWS;
@@ -162,7 +163,7 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
                     ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                     ShortVector first = packed.and((short) 0x0F);
-                    ShortVector second = packed.lanewise(VectorOperators.LSHR, 4);
+                    ShortVector second = highNibbles(packed);
                     xFirstDot = xFirstDot.add(first.mul(qx[at + l]));
                     xSecondDot = xSecondDot.add(second.mul(qx[at + SUB + l]));
                     yFirstDot = yFirstDot.add(first.mul(qy[at + l]));

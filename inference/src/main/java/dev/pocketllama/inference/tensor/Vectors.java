@@ -2,6 +2,8 @@ package dev.pocketllama.inference.tensor;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -54,6 +56,15 @@ final class Vectors {
         v = v.add(v.rearrange(EIGHTH));
         if (FLOATS_PER_INTS.length() == 16) v = v.add(v.rearrange(SIXTEENTH));
         return v.lane(0);
+    }
+
+    /**
+     * The high nibbles of zero-extended packed bytes: shifted as ints, whose lanes each hold two shorts, then masked,
+     * which clears the bits the upper short shifted into the lower. x86 has no immediate form of C2's 16-bit shift:
+     * shifting shorts costs two more port-5 operations per use in the nibble kernels' loops.
+     */
+    static ShortVector highNibbles(ShortVector packed) {
+        return packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsShorts().and((short) 0x0F);
     }
 
     /** The F16 value at {@code offset}, widened to float. */
