@@ -13,10 +13,12 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 import static dev.pocketllama.inference.tensor.Vectors.BYTES_PER_INTS;
+import static dev.pocketllama.inference.tensor.Vectors.FIRST_HALF_ROWS;
 import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
 import static dev.pocketllama.inference.tensor.Vectors.INTS;
 import static dev.pocketllama.inference.tensor.Vectors.LANES;
 import static dev.pocketllama.inference.tensor.Vectors.LE;
+import static dev.pocketllama.inference.tensor.Vectors.SECOND_HALF_ROWS;
 
 /**
  * Weights whose values are, per 32-value block, an F16 scale {@code d} times a small signed integer. Q8_0 stores
@@ -71,9 +73,11 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
 
 
     /**
-     * Per pair of values, the 16-bit sum of two products (at most 2 * 128 * 127) is exact; widened, it adds into the
-     * block's int sums. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a
-     * call it does not inline.
+     * Per pair of values, the 16-bit sum of two products (at most 2 * 128 * 127) is exact. Each int lane holds two
+     * rows' sums, an even row's below an odd row's; shifted apart (immediate int shifts, where widening the upper
+     * half of the shorts would take a permutation) they add into the block's int sums of even and odd rows, put back
+     * in row order once per block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors
+     * passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
@@ -85,20 +89,22 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
         for (int b = 0; b < blocks; b++) {
             long block = group + b * GROUP_BLOCK_BYTES;
             int at = b * BLOCK;
-            IntVector lowDot = IntVector.zero(INTS);
-            IntVector highDot = lowDot;
+            IntVector evenDot = IntVector.zero(INTS);
+            IntVector oddDot = evenDot;
             for (int i = 0; i < BLOCK; i += 2) {
                 ShortVector first = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
                         .convertShape(VectorOperators.B2S, SHORTS, 0);
                 ShortVector second = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) (i + 1) * ROWS, LE)
                         .convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector pair = first.mul(q[at + i]).add(second.mul(q[at + i + 1]));
-                lowDot = lowDot.add((IntVector) pair.convertShape(VectorOperators.S2I, INTS, 0));
-                highDot = highDot.add((IntVector) pair.convertShape(VectorOperators.S2I, INTS, 1));
+                IntVector pairs = first.mul(q[at + i]).add(second.mul(q[at + i + 1])).reinterpretAsInts();
+                evenDot = evenDot.add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                oddDot = oddDot.add(pairs.lanewise(VectorOperators.ASHR, 16));
             }
             float s = scales[b];
-            low = ((FloatVector) lowDot.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(s), low);
-            high = ((FloatVector) highDot.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(s), high);
+            low = ((FloatVector) FIRST_HALF_ROWS.selectFrom(evenDot, oddDot).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(s), low);
+            high = ((FloatVector) SECOND_HALF_ROWS.selectFrom(evenDot, oddDot).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(s), high);
         }
         RowGroupKernel.store(low, high, g, rows, out);
     }
@@ -118,28 +124,28 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
         for (int b = 0; b < blocks; b++) {
             long block = group + b * GROUP_BLOCK_BYTES;
             int at = b * BLOCK;
-            IntVector xLowDot = IntVector.zero(INTS);
-            IntVector xHighDot = xLowDot;
-            IntVector yLowDot = xLowDot;
-            IntVector yHighDot = xLowDot;
+            IntVector xEvenDot = IntVector.zero(INTS);
+            IntVector xOddDot = xEvenDot;
+            IntVector yEvenDot = xEvenDot;
+            IntVector yOddDot = xEvenDot;
             for (int i = 0; i < BLOCK; i += 2) {
                 ShortVector first = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) i * ROWS, LE)
                         .convertShape(VectorOperators.B2S, SHORTS, 0);
                 ShortVector second = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + QUANTS_AT + (long) (i + 1) * ROWS, LE)
                         .convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector xPair = first.mul(qx[at + i]).add(second.mul(qx[at + i + 1]));
-                ShortVector yPair = first.mul(qy[at + i]).add(second.mul(qy[at + i + 1]));
-                xLowDot = xLowDot.add((IntVector) xPair.convertShape(VectorOperators.S2I, INTS, 0));
-                xHighDot = xHighDot.add((IntVector) xPair.convertShape(VectorOperators.S2I, INTS, 1));
-                yLowDot = yLowDot.add((IntVector) yPair.convertShape(VectorOperators.S2I, INTS, 0));
-                yHighDot = yHighDot.add((IntVector) yPair.convertShape(VectorOperators.S2I, INTS, 1));
+                IntVector xPairs = first.mul(qx[at + i]).add(second.mul(qx[at + i + 1])).reinterpretAsInts();
+                IntVector yPairs = first.mul(qy[at + i]).add(second.mul(qy[at + i + 1])).reinterpretAsInts();
+                xEvenDot = xEvenDot.add(xPairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                xOddDot = xOddDot.add(xPairs.lanewise(VectorOperators.ASHR, 16));
+                yEvenDot = yEvenDot.add(yPairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                yOddDot = yOddDot.add(yPairs.lanewise(VectorOperators.ASHR, 16));
             }
             FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
             FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
-            xLow = ((FloatVector) xLowDot.convert(VectorOperators.I2F, 0)).fma(dLow.mul(sx[b]), xLow);
-            xHigh = ((FloatVector) xHighDot.convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sx[b]), xHigh);
-            yLow = ((FloatVector) yLowDot.convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
-            yHigh = ((FloatVector) yHighDot.convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
+            xLow = ((FloatVector) FIRST_HALF_ROWS.selectFrom(xEvenDot, xOddDot).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sx[b]), xLow);
+            xHigh = ((FloatVector) SECOND_HALF_ROWS.selectFrom(xEvenDot, xOddDot).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sx[b]), xHigh);
+            yLow = ((FloatVector) FIRST_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
+            yHigh = ((FloatVector) SECOND_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
         RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
         RowGroupKernel.store(yLow, yHigh, g, rows, yOut);

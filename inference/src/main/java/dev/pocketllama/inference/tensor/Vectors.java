@@ -27,6 +27,14 @@ final class Vectors {
     static final VectorSpecies<Short> SHORTS_PER_INTS = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
     static final VectorSpecies<Float> FLOATS_PER_INTS = VectorSpecies.of(float.class, INTS.vectorShape());
 
+    /**
+     * For sums kept as even rows (lanes 0..) and odd rows (lanes {@code LANES}..) of a group: where each row of the
+     * group's first and second halves is, for {@link IntVector#selectFrom(jdk.incubator.vector.Vector,
+     * jdk.incubator.vector.Vector)} to put them back in row order.
+     */
+    static final IntVector FIRST_HALF_ROWS = IntVector.fromArray(INTS, halfRows(0), 0);
+    static final IntVector SECOND_HALF_ROWS = IntVector.fromArray(INTS, halfRows(LANES), 0);
+
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -38,6 +46,15 @@ final class Vectors {
     private static final VectorShuffle<Float> SIXTEENTH = rotation(16);
 
     private Vectors() { }
+
+    private static int[] halfRows(int firstRow) {
+        int[] at = new int[LANES];
+        for (int j = 0; j < LANES; j++) {
+            int row = firstRow + j;
+            at[j] = row / 2 + (row % 2) * LANES;
+        }
+        return at;
+    }
 
     private static VectorShuffle<Float> rotation(int fraction) {
         int lanes = FLOATS_PER_INTS.length();
