@@ -5,6 +5,7 @@ import dev.pocketllama.inference.tensor.KernelPool;
 import dev.pocketllama.inference.tensor.WeightMatrix;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The LLaMA forward pass over a batch of rows (tokens of one or several sequences), written as the math (see
@@ -64,20 +65,18 @@ public final class Transformer {
         for (int l = 0; l < c.layers(); l++) {
             LlamaLayer layer = w.layers().get(l);
             // attention rmsnorm, then q, k, v projections
-            for (int i = 0; i < n; i++) rmsnorm(b.xb[i], b.x[i], layer.attnNorm());
+            eachRow(n, i -> rmsnorm(b.xb[i], b.x[i], layer.attnNorm()));
             matmul(layer.wq(), b.xb, b.q, n);
             matmul(layer.wk(), b.xb, b.k, n);
             matmul(layer.wv(), b.xb, b.v, n);
-            // RoPE relative positional encoding on queries and keys; keys and values into each row's cache
-            for (int i = 0; i < n; i++) {
+            // RoPE relative positional encoding on queries and keys, queries to F16; keys and values into each row's cache
+            eachRow(n, i -> {
                 rope(b.q[i], c.heads(), b.positions[i]);
                 rope(b.k[i], c.kvHeads(), b.positions[i]);
-                b.sequences[i].cache.store(l, b.positions[i], b.k[i], b.v[i]);
-            }
-            // each row attends over its sequence up to its own position; rows and heads are independent, so they split
-            for (int i = 0; i < n; i++) {
                 for (int j = 0; j < b.q16[i].length; j++) b.q16[i][j] = HeadVectors.f16(b.q[i][j]);
-            }
+            });
+            for (int i = 0; i < n; i++) b.sequences[i].cache.store(l, b.positions[i], b.k[i], b.v[i]);
+            // each row attends over its sequence up to its own position; rows and heads are independent, so they split
             int layerIndex = l;
             int heads = c.heads();
             int headBlocks = (heads + HEADS_PER_TASK - 1) / HEADS_PER_TASK;
@@ -88,20 +87,32 @@ public final class Transformer {
                 }
             });
             for (int i = 0; i < n; i++) b.attention[i].changed();
-            // residual connection back into x
+            // output projection, its residual connection back into x, then the ffn rmsnorm and
+            // self.w2(F.silu(self.w1(x)) * self.w3(x)), also back into x
             matmul(layer.wo(), b.attention, b.xb2, n);
-            for (int i = 0; i < n; i++) addInto(b.x[i], b.xb2[i]);
-            // ffn rmsnorm, then self.w2(F.silu(self.w1(x)) * self.w3(x))
-            for (int i = 0; i < n; i++) rmsnorm(b.xb[i], b.x[i], layer.ffnNorm());
+            eachRow(n, i -> {
+                addInto(b.x[i], b.xb2[i]);
+                rmsnorm(b.xb[i], b.x[i], layer.ffnNorm());
+            });
             matmul(layer.w1(), b.xb, b.gate, n);
             matmul(layer.w3(), b.xb, b.up, n);
-            for (int i = 0; i < n; i++) swiglu(b.hidden[i], b.gate[i], b.up[i]);
+            eachRow(n, i -> swiglu(b.hidden[i], b.gate[i], b.up[i]));
             matmul(layer.w2(), b.hidden, b.xb2, n);
-            for (int i = 0; i < n; i++) addInto(b.x[i], b.xb2[i]);
+            eachRow(n, i -> addInto(b.x[i], b.xb2[i]));
         }
         // final rmsnorm, then the classifier into logits, for the rows that want them
         for (int i = 0; i < n; i++) if (b.wantsLogits(i)) rmsnorm(b.xb[i], b.x[i], w.outputNorm());
         matmul(w.output(), b.logitInputs, b.logitOutputs, b.packLogitRows());
+    }
+
+    /**
+     * {@code step} for each of a batch's rows, split over the pool's threads: a prompt chunk's rows are independent,
+     * and these steps (SwiGLU's exponentials above all) would otherwise leave the other threads waiting.
+     */
+    private void eachRow(int n, IntConsumer step) {
+        pool.forRanges(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) step.accept(i);
+        });
     }
 
     private void matmul(WeightMatrix m, Activation[] in, float[][] out, int rows) { m.matmul(in, out, rows, pool); }
