@@ -15,6 +15,8 @@ public final class KvCache {
     private static final int FIRST_POSITIONS = 32;
     float[][] keys;
     float[][] values;
+    /** Per layer, at least the largest magnitude among the values stored: it only grows, so it bounds them all. */
+    private final float[] valueBounds;
     private final int capacity;
     private final int kvDim;
     private int allocated;
@@ -25,6 +27,7 @@ public final class KvCache {
         this.allocated = HeadVectors.wholeKeyBlocks(Math.min(capacity, FIRST_POSITIONS));
         this.keys = new float[config.layers()][allocated * kvDim];
         this.values = new float[config.layers()][allocated * kvDim];
+        this.valueBounds = new float[config.layers()];
     }
 
     /** Positions this cache can hold. */
@@ -56,11 +59,18 @@ public final class KvCache {
     void store(int layer, int position, float[] k, float[] v) {
         int keysAt = keyAt(position, 0);
         int valuesAt = position * kvDim;
+        float bound = valueBounds[layer];
         for (int i = 0; i < kvDim; i++) {
             keys[layer][keysAt + i * BLOCK] = HeadVectors.f16(k[i]);
-            values[layer][valuesAt + i] = HeadVectors.f16(v[i]);
+            float value = HeadVectors.f16(v[i]);
+            values[layer][valuesAt + i] = value;
+            bound = Math.max(bound, Math.abs(value)); // NaN once stored stays: no bound
         }
+        valueBounds[layer] = bound;
     }
+
+    /** At least the magnitude of every value stored in {@code layer} (NaN if one was NaN). */
+    float valueBound(int layer) { return valueBounds[layer]; }
 
     /** Where value {@code i} of the key at {@code position} is: its block, then {@code i}'s row of the block. */
     int keyAt(int position, int i) { return position / BLOCK * BLOCK * kvDim + i * BLOCK + position % BLOCK; }

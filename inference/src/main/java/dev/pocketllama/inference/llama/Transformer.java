@@ -185,6 +185,7 @@ public final class Transformer {
         float[] scores = scratch(SCORES, heads * stride);
         float[] exps = scratch(EXPONENTIALS, heads * span);
         float[] state = scratch(MAXES_AND_SUMS, 2 * heads); // each head's running max, then its sum of weights
+        boolean belowOverflow = HeadVectors.accumulationStaysBelowOverflow(s.cache.valueBound(layer), span);
         for (int k = 0; k < heads; k++) {
             int h = fromHead + k;
             HeadVectors.keyDots(q16, h * hs, keys, c.kvDim(), (h / group) * hs, hs, span, scale, scores, k * stride);
@@ -213,7 +214,7 @@ public final class Transformer {
                 } else {
                     weight = exps[k * span + t];
                 }
-                HeadVectors.addToF16(out, h * hs, values, t * c.kvDim() + (h / group) * hs, hs, weight);
+                HeadVectors.addToF16(out, h * hs, values, t * c.kvDim() + (h / group) * hs, hs, weight, belowOverflow);
                 state[heads + k] = state[heads + k] * rescale + weight;
             }
         }

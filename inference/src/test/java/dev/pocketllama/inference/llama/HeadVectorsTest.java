@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The vector steps of attention give exactly the scalar arithmetic they replace. */
@@ -41,24 +42,72 @@ class HeadVectorsTest {
     }
 
     @Test
-    void accumulatingIntoF16MatchesTheScalarSteps() {
-        Random random = new Random(2);
-        int n = 2 * LANES + 5;
-        float[] vector = new float[n + 3];
-        float[] scalar = new float[n + 3];
-        float[] v = new float[n + 7];
-        for (int i = 0; i < v.length; i++) v[i] = HeadVectors.f16((float) random.nextGaussian());
-        for (int step = 0; step < 500; step++) {
-            float weight = random.nextFloat();
-            HeadVectors.addToF16(vector, 3, v, 7, n, weight);
-            for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] + v[7 + i] * weight);
-            if (step % 7 == 0) {
-                float rescale = random.nextFloat();
-                HeadVectors.scaleToF16(vector, 3, n, rescale);
-                for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] * rescale);
+    void accumulatingIntoF16MatchesTheScalarStepsWithAndWithoutTheOverflowCheck() {
+        for (boolean belowOverflow : new boolean[] {false, true}) {
+            Random random = new Random(2);
+            int n = 2 * LANES + 5;
+            float[] vector = new float[n + 3];
+            float[] scalar = new float[n + 3];
+            float[] v = new float[n + 7];
+            for (int i = 0; i < v.length; i++) v[i] = HeadVectors.f16((float) random.nextGaussian());
+            for (int step = 0; step < 500; step++) {
+                float weight = random.nextFloat();
+                HeadVectors.addToF16(vector, 3, v, 7, n, weight, belowOverflow);
+                for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] + v[7 + i] * weight);
+                if (step % 7 == 0) {
+                    float rescale = random.nextFloat();
+                    HeadVectors.scaleToF16(vector, 3, n, rescale);
+                    for (int i = 0; i < n; i++) scalar[3 + i] = HeadVectors.f16(scalar[3 + i] * rescale);
+                }
             }
+            assertArrayEquals(scalar, vector, "belowOverflow " + belowOverflow);
+        }
+    }
+
+    /** Values near F16's limit: the checked accumulation overflows to infinity where the scalar steps do, and stays. */
+    @Test
+    void accumulationPastF16sLimitBecomesInfinityAsTheScalarStepsDo() {
+        int n = 2 * LANES + 1;
+        float[] vector = new float[n];
+        float[] scalar = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (i % 2 == 0 ? 1 : -1) * 60000f;
+        assertFalse(HeadVectors.accumulationStaysBelowOverflow(60000f, 3));
+        for (int step = 0; step < 3; step++) {
+            HeadVectors.addToF16(vector, 0, v, 0, n, 0.75f, false);
+            for (int i = 0; i < n; i++) scalar[i] = HeadVectors.f16(scalar[i] + v[i] * 0.75f);
+            HeadVectors.scaleToF16(vector, 0, n, 0.5f);
+            for (int i = 0; i < n; i++) scalar[i] = HeadVectors.f16(scalar[i] * 0.5f);
         }
         assertArrayEquals(scalar, vector);
+        assertEquals(Float.POSITIVE_INFINITY, vector[0]);
+        assertEquals(Float.NEGATIVE_INFINITY, vector[1]);
+    }
+
+    /**
+     * The guard holds for the worst an accumulation can do: every weight and rescale 1, every value the bound, and
+     * both of each step's roundings as far up as rounding to nearest goes (half an F16 step). At the largest bound it
+     * allows, the sums stay below F16's overflow; and it allows no NaN or infinite bound.
+     */
+    @Test
+    void theOverflowGuardAllowsOnlyBoundsWhoseWorstCaseStaysFinite() {
+        for (int span : new int[] {1, 64, 512, 2048}) {
+            float bound = 65504f / span;
+            while (!HeadVectors.accumulationStaysBelowOverflow(bound, span)) bound = Math.nextDown(bound);
+            double sum = 0;
+            for (int t = 0; t < span; t++) {
+                sum = roundedUp(roundedUp(sum) + bound);
+                assertTrue(sum < 65520, "span " + span + ", step " + t + ": " + sum);
+            }
+            assertTrue(bound > 65504f / span / 8, "span " + span + ": the guard is needlessly strict, " + bound);
+        }
+        assertFalse(HeadVectors.accumulationStaysBelowOverflow(Float.NaN, 1));
+        assertFalse(HeadVectors.accumulationStaysBelowOverflow(Float.POSITIVE_INFINITY, 1));
+    }
+
+    /** {@code x} plus half of F16's step at its exponent: the most rounding to nearest F16 adds. */
+    private static double roundedUp(double x) {
+        return x == 0 ? 0x1p-25 : x + Math.scalb(1.0, Math.max(Math.getExponent(x), -14) - 11);
     }
 
     /**
