@@ -103,9 +103,8 @@ public final class Activation {
     }
 
     /**
-     * Each Q8_0 quant in both halves of an int, for the batched kernels that multiply in 16 bits
-     * ({@link ShortTileProducts}): broadcast as an int, it fills every 16-bit lane with one load, where broadcasting a
-     * short costs a shuffle as well.
+     * Each Q8_0 quant in both halves of an int, for the Q4_0 kernels, which multiply in 16 bits: broadcast as an int,
+     * it fills every 16-bit lane with one load, where broadcasting a short costs a shuffle as well.
      */
     int[] q8_0QuantPairs() {
         quantizeQ8_0();

@@ -53,7 +53,7 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
-        short[] q = x.q8_0Quants();
+        int[] q = x.q8_0QuantPairs();
         short[] minusEight = x.q8_0MinusEightSums();
         float[] scales = x.q8_0Scales();
         FloatVector low = FloatVector.zero(FLOATS_PER_INTS);
@@ -66,8 +66,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
             for (int j = 0; j < HALF; j++) {
                 ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
-                sum = sum.add(packed.and((short) 0x0F).mul(q[at + j]))
-                        .add(highNibbles(packed).mul(q[at + HALF + j]));
+                sum = sum.add(packed.and((short) 0x0F).mul(IntVector.broadcast(INTS, q[at + j]).reinterpretAsShorts()))
+                        .add(highNibbles(packed).mul(IntVector.broadcast(INTS, q[at + HALF + j]).reinterpretAsShorts()));
             }
             float s = scales[b];
             FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
@@ -81,8 +81,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
     @Override
     public void groupTimesTwo(int g, Activation x, Activation y, float[] xOut, float[] yOut) {
-        short[] qx = x.q8_0Quants();
-        short[] qy = y.q8_0Quants();
+        int[] qx = x.q8_0QuantPairs();
+        int[] qy = y.q8_0QuantPairs();
         short[] mx = x.q8_0MinusEightSums();
         short[] my = y.q8_0MinusEightSums();
         float[] sx = x.q8_0Scales();
@@ -102,8 +102,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                 ShortVector first = packed.and((short) 0x0F);
                 ShortVector second = highNibbles(packed);
-                xSum = xSum.add(first.mul(qx[at + j])).add(second.mul(qx[at + HALF + j]));
-                ySum = ySum.add(first.mul(qy[at + j])).add(second.mul(qy[at + HALF + j]));
+                xSum = xSum.add(first.mul(IntVector.broadcast(INTS, qx[at + j]).reinterpretAsShorts())).add(second.mul(IntVector.broadcast(INTS, qx[at + HALF + j]).reinterpretAsShorts()));
+                ySum = ySum.add(first.mul(IntVector.broadcast(INTS, qy[at + j]).reinterpretAsShorts())).add(second.mul(IntVector.broadcast(INTS, qy[at + HALF + j]).reinterpretAsShorts()));
             }
             FloatVector dLow = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE);
             FloatVector dHigh = FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE);
