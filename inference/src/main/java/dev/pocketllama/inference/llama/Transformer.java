@@ -107,9 +107,14 @@ public final class Transformer {
 
     /**
      * {@code step} for each of a batch's rows, split over the pool's threads: a prompt chunk's rows are independent,
-     * and these steps (SwiGLU's exponentials above all) would otherwise leave the other threads waiting.
+     * and these steps (SwiGLU's exponentials above all) would otherwise leave the other threads waiting. A single row
+     * (a generation step) runs on the caller, with no task made for the pool.
      */
     private void eachRow(int n, IntConsumer step) {
+        if (n == 1) {
+            step.accept(0);
+            return;
+        }
         pool.forRanges(n, 1, (from, to) -> {
             for (int i = from; i < to; i++) step.accept(i);
         });
