@@ -134,7 +134,7 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
                 ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, block + PACKED_AT + (long) j * ROWS, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                 packed.and((short) 0x0F).sub((short) 8).intoArray(values, at + j * ROWS);
-                packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8).intoArray(values, at + (HALF + j) * ROWS);
+                highNibbles(packed).sub((short) 8).intoArray(values, at + (HALF + j) * ROWS);
             }
             MemorySegment.copy(data, Vectors.FLOAT, block, scales, (b - first) * ROWS, ROWS);
         }

@@ -247,7 +247,7 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
                 ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(BYTES, data, packedAt + (long) l * ROWS, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
                 packed.and((short) 0x0F).sub((short) 8).intoArray(values, (SUB * j + l) * ROWS);
-                packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8).intoArray(values, (SUB * j + SUB + l) * ROWS);
+                highNibbles(packed).sub((short) 8).intoArray(values, (SUB * j + SUB + l) * ROWS);
             }
         }
     }
