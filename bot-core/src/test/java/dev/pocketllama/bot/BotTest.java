@@ -382,6 +382,11 @@ class BotTest {
                 Speed: 12.5 tokens/s over the last minute
                 Prompt cache hits: 25%
                 Memory: 150.0 MB""", status.lastText());
+        engine.setWarmingUp(true);
+        var warming = port();
+        bot.onMessage(dm(ALICE, "/status"), warming);
+        assertTrue(warming.lastText().startsWith("Model: stories (warming up: the first replies come more slowly)\nQueue:"),
+                warming.lastText());
         var current = port();
         bot.onMessage(dm(ALICE, "/model"), current);
         assertEquals("The active model is stories. Models: stories, q8. Admins switch with /model NAME.", current.lastText());

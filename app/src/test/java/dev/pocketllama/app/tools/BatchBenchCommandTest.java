@@ -14,7 +14,7 @@ class BatchBenchCommandTest {
         ToolRun r = ToolRun.of("bench-batch", "-m", "../shared/models/stories260K.gguf", "-t", "1", "-c", "1,3", "-n", "6", "-r", "1");
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).matches("first token after start: \\d+ ms for the first request, \\d+-\\d+ ms for the next three"), lines.get(0));
+        assertTrue(lines.get(0).matches("first token after the warm-up: \\d+ ms for the first request, \\d+-\\d+ ms for the next three"), lines.get(0));
         assertEquals("", lines.get(1));
         assertEquals("| sequences | tokens/s (all) | tokens/s (each) | runs |", lines.get(2));
         assertTrue(lines.get(4).matches("\\| +1 \\| +\\d+\\.\\d\\d \\| +\\d+\\.\\d\\d \\| +1 \\|"), lines.get(4));

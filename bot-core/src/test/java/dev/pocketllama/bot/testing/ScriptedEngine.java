@@ -32,6 +32,7 @@ public final class ScriptedEngine implements Engine {
     private volatile ModelInfo active;
     private volatile Function<GenerationRequest, String> autoReply;
     private volatile String failSwitchWith;
+    private volatile boolean warmingUp;
 
     public ScriptedEngine(ModelInfo... models) {
         this.models = List.of(models);
@@ -55,6 +56,9 @@ public final class ScriptedEngine implements Engine {
 
     /** The next model switch fails with this message. */
     public void failNextSwitch(String message) { failSwitchWith = message; }
+
+    /** What {@link #status} says of the active model's warm-up. */
+    public void setWarmingUp(boolean warmingUp) { this.warmingUp = warmingUp; }
 
     /** The exact count bot-core trims by. */
     public static int tokens(List<ChatMessage> conversation) {
@@ -153,7 +157,7 @@ public final class ScriptedEngine implements Engine {
     @Override
     public synchronized EngineStatus status() {
         int waiting = (int) submissions.stream().filter(s -> !s.isFinished()).count();
-        return new EngineStatus(active, waiting, 0, 12.5, 0.25, 150_000_000);
+        return new EngineStatus(active, warmingUp, waiting, 0, 12.5, 0.25, 150_000_000);
     }
 
     @Override

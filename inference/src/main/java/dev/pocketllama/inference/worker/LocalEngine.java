@@ -63,7 +63,9 @@ public final class LocalEngine implements Engine {
 
     /**
      * Loads the default model and starts the scheduler; a model that cannot load is a {@link ModelLoadException}.
-     * The scheduler's thread loads and warms the first model itself: a thread's first kernel call takes paths (its
+     * The engine takes requests as soon as the model is mapped; the scheduler warms its kernels while it has no job
+     * ({@link WarmUp}), so a request need not wait for the warm-up, and one that comes after it runs at full speed.
+     * It is the scheduler's thread that loads and warms the first model: a thread's first kernel call takes paths (its
      * scratch's creation) the JIT compiles as never taken once other threads have warmed the kernels, and the
      * recompilation made the first reply twice as slow as the next.
      */
@@ -167,7 +169,8 @@ public final class LocalEngine implements Engine {
     }
 
     /**
-     * On the loader thread, beside the serving model: maps and warms {@code spec}, then hands it to the scheduler.
+     * On the loader thread, beside the serving model: maps and warms {@code spec} (users of the current model do not
+     * wait for the warm-up, so it runs to its end here), then hands it to the scheduler.
      * Switches run one after another, so a second request for the model just loaded finds it active and does nothing.
      */
     private void load(ModelSpec spec, LoadProgressListener progress, CompletableFuture<ModelInfo> result) {
@@ -175,13 +178,21 @@ public final class LocalEngine implements Engine {
             result.complete(scheduler.active().info());
             return;
         }
+        LoadProgressListener unlessClosed = (stage, fraction) -> {
+            if (isClosed()) throw new ModelLoadException("the engine closed while '" + spec.name() + "' was loading");
+            progress.onProgress(stage, fraction);
+        };
         LoadedModel loaded;
         try {
-            loaded = LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), (stage, fraction) -> {
-                if (isClosed()) throw new ModelLoadException("the engine closed while '" + spec.name() + "' was loading");
-                progress.onProgress(stage, fraction);
-            });
+            loaded = LoadedModel.load(spec, options.weightCache(), pool, Scheduler.batchRows(options.maxBatch()), unlessClosed);
         } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        try {
+            loaded.warmUp().run(unlessClosed);
+        } catch (RuntimeException e) {
+            loaded.close();
             result.completeExceptionally(e);
             return;
         }
@@ -209,7 +220,8 @@ public final class LocalEngine implements Engine {
         Runtime rt = Runtime.getRuntime();
         long mapped = open.stream().mapToLong(m -> m.info().fileSizeBytes()).sum();
         long memory = rt.totalMemory() - rt.freeMemory() + mapped;
-        return new EngineStatus(scheduler.active().info(), room.size(), scheduler.running(),
+        LoadedModel active = scheduler.active();
+        return new EngineStatus(active.info(), !active.warmUp().finished(), room.size(), scheduler.running(),
                 throughput.tokensPerSecondLastMinute(System.nanoTime()), cache.hitRate(), memory);
     }
 

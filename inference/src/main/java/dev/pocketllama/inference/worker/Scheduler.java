@@ -6,6 +6,8 @@ import dev.pocketllama.inference.api.GenerationStats;
 import dev.pocketllama.inference.api.ModelInfo;
 import dev.pocketllama.inference.api.ModelLoadException;
 import dev.pocketllama.inference.llama.Batch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,9 +21,11 @@ import java.util.function.Consumer;
  * The scheduler thread: owns the models, the running jobs and their sequences. Each step it takes jobs from the
  * waiting room while there is room in the batch, then runs one forward pass per model over every running job's rows:
  * one token for each replying job and a chunk of prompt for those still prefilling. Jobs join and leave between
- * steps. Other threads reach it only through its inbox.
+ * steps. While it has no job, it warms the active model's kernels a step at a time. Other threads reach it only through
+ * its inbox.
  */
 final class Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     /** Prompt tokens one step processes when nobody is waiting for a streamed token ... */
     static final int PREFILL_CHUNK = 64;
     /** ... and while replies stream, so a long prompt delays their next token only a little. */
@@ -92,6 +96,7 @@ final class Scheduler {
                 endCancelled();
                 admit();
                 if (running.isEmpty()) {
+                    if (inbox.isEmpty() && warmUpStep()) continue;
                     inbox.take().run();
                     continue;
                 }
@@ -102,6 +107,21 @@ final class Scheduler {
             Thread.currentThread().interrupt();
         } finally {
             shutDown();
+        }
+    }
+
+    /**
+     * One more step of the active model's warm-up, if it is not finished: false if there was none. A step that fails
+     * ends the warm-up (the first request then reports the error, if it lasts).
+     */
+    private boolean warmUpStep() {
+        WarmUp warmUp = active.warmUp();
+        try {
+            return warmUp.advance();
+        } catch (RuntimeException e) {
+            LOG.warn("warming up {} failed: {}", active.info().name(), e.toString());
+            warmUp.end();
+            return false;
         }
     }
 

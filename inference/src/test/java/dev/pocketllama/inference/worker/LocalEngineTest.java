@@ -72,6 +72,20 @@ class LocalEngineTest {
     }
 
     @Test
+    void answersWithoutWaitingForTheWarmUpAndFinishesItWhileIdle() throws Exception {
+        start(4, 64);
+        var r = new Recorder();
+        await(engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 8), r));
+        assertEquals(GREEDY_START, r.tokenIds());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (engine.status().warmingUp() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertFalse(engine.status().warmingUp(), "the scheduler warms the model up while it has no job");
+        var after = new Recorder();
+        await(engine.submit(request("u", new Prompt.Tokens(ONCE_UPON_A_TIME), 8), after));
+        assertEquals(GREEDY_START, after.tokenIds());
+    }
+
+    @Test
     void textPromptsAreTokenizedAsLlamaCppDoesAndDecodedToText() throws Exception {
         start(4, 64);
         var r = new Recorder();
