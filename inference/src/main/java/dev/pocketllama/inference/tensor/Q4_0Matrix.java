@@ -48,8 +48,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
     /**
      * Per block, the 16-bit sums start from the input's -8 * (sum of quants) and add nibble times quant: they may
      * wrap on the way, but the result, the dot of the nibbles minus 8, lies within 8 * 127 * 32 and so is exact.
-     * Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not
-     * inline, and in methods this large it inlines only the smallest helpers (under 35 bytecodes, as
+     * Written out in one method, stores included, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a
+     * call it does not inline, and in methods this large it inlines only the smallest helpers (under 35 bytecodes, as
      * {@link Vectors#highNibbles}).
      */
     @Override
@@ -76,7 +76,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
             low = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s), low);
             high = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s), high);
         }
-        RowGroupKernel.store(low, high, g, rows, out);
+        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
@@ -115,8 +116,10 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
             yLow = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
             yHigh = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
-        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** The 16-bit kernel unpacks a byte for two products per input: tiles pay off from 32 inputs (a 2048-column matrix, AVX-512). */

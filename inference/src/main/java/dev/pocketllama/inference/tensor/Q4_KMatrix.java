@@ -78,8 +78,8 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
      * minus 8, within 8 * 127 * 32, so exact. Widened, with 8 times the quant sum added back, times the rows' scales,
      * it adds into int sums; the mins' sums come from the input's sub-block sums. Each quant is broadcast from its
      * int pair ({@link Q8_KInput#quantPairs}): one load, where a short's broadcast costs a shuffle too (Q4_K matvec in
-     * cache 8.0 -> 9.0 GB/s). Written out in one method, as is
-     * {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
+     * cache 8.0 -> 9.0 GB/s). Written out in one method, stores
+     * included, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
@@ -129,7 +129,8 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
                     .sub(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT + LANES * 4L, LE).mul(xs).mul((FloatVector) highMins.convert(VectorOperators.I2F, 0))));
         }
-        RowGroupKernel.store(low, high, g, rows, out);
+        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both; the mins' sums after the scales'. */
@@ -215,8 +216,10 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
             yHigh = yHigh.add(dHigh.mul(ys).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0))
                     .sub(dminHigh.mul(ys).mul((FloatVector) yHighMins.convert(VectorOperators.I2F, 0))));
         }
-        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
-        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** Tiles pay off from 16 to 32 inputs (a 2048-column matrix, AVX-512). */

@@ -82,8 +82,8 @@ final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
     /**
      * Per {@link #SPAN} values, the 16-bit dot of quants and input is exact; a 16-value group's two, widened and
      * added, times the rows' scale of that group, add into int sums (at most 16 * 127 * 16 * 32 * 127 in magnitude)
-     * that are exact per super-block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors
-     * passed to a call it does not inline.
+     * that are exact per super-block. Written out in one method, stores included, as is {@link #groupTimesTwo}:
+     * the JIT boxes vectors passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
@@ -120,7 +120,8 @@ final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
             low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0)));
         }
-        RowGroupKernel.store(low, high, g, rows, out);
+        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** {@link #groupTimesOne} for two inputs, each quant loaded once for both. */
@@ -177,8 +178,10 @@ final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
             yLow = yLow.add(dLow.mul(yIn.scales[b]).mul((FloatVector) yLowSum.convert(VectorOperators.I2F, 0)));
             yHigh = yHigh.add(dHigh.mul(yIn.scales[b]).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0)));
         }
-        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
-        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** Tiles pay off from 8 to 16 inputs (a 2048-column matrix, AVX-512). */

@@ -76,8 +76,8 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
      * Per pair of values, the 16-bit sum of two products (at most 2 * 128 * 127) is exact. Each int lane holds two
      * rows' sums, an even row's below an odd row's; shifted apart (immediate int shifts, where widening the upper
      * half of the shorts would take a permutation) they add into the block's int sums of even and odd rows, put back
-     * in row order once per block. Written out in one method, as is {@link #groupTimesTwo}: the JIT boxes vectors
-     * passed to a call it does not inline.
+     * in row order once per block. Written out in one method, stores included, as is
+     * {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {
@@ -106,7 +106,8 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
             high = ((FloatVector) SECOND_HALF_ROWS.selectFrom(evenDot, oddDot).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(s), high);
         }
-        RowGroupKernel.store(low, high, g, rows, out);
+        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** {@link #groupTimesOne} for two inputs, each pair of values loaded once for both. */
@@ -147,8 +148,10 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
             yLow = ((FloatVector) FIRST_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
             yHigh = ((FloatVector) SECOND_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        RowGroupKernel.store(xLow, xHigh, g, rows, xOut);
-        RowGroupKernel.store(yLow, yHigh, g, rows, yOut);
+        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
+        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
     }
 
     /** Tiles pay off from 8 inputs (a 2048-column matrix, AVX-512). */

@@ -1,6 +1,5 @@
 package dev.pocketllama.inference.tensor;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -45,7 +44,9 @@ interface RowGroupKernel {
 
     /**
      * Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding,
-     * are not written).
+     * are not written). The kernels store their sums themselves, masked at the matrix's end, not through a shared
+     * helper: C2 boxes vectors passed to a call it does not inline, and by its end a Q4_K or Q6_K kernel is too large
+     * for it to inline more; boxing there allocated the sums anew at every block.
      */
     void groupTimesOne(int g, Activation x, float[] out);
 
@@ -63,14 +64,4 @@ interface RowGroupKernel {
     int columns();
 
     static int groups(int rows) { return (rows + ROWS - 1) / ROWS; }
-
-    /**
-     * Stores group {@code g}'s sums, its first and second {@link Vectors#LANES} rows, into {@code out}, but for rows
-     * from {@code rows} on (the last group's padding). Once per group, so the vectors it takes cost nothing boxed.
-     */
-    static void store(FloatVector low, FloatVector high, int g, int rows, float[] out) {
-        int row = g * ROWS;
-        low.intoArray(out, row, Vectors.FLOATS_PER_INTS.indexInRange(row, rows));
-        high.intoArray(out, row + Vectors.LANES, Vectors.FLOATS_PER_INTS.indexInRange(row + Vectors.LANES, rows));
-    }
 }

@@ -1,13 +1,9 @@
 package dev.pocketllama.inference.tensor;
 
-import jdk.incubator.vector.FloatVector;
-
 import java.util.Arrays;
 
 import static dev.pocketllama.inference.tensor.RowGroupKernel.ROWS;
 import static dev.pocketllama.inference.tensor.TileProducts.COLUMNS;
-import static dev.pocketllama.inference.tensor.Vectors.FLOATS_PER_INTS;
-import static dev.pocketllama.inference.tensor.Vectors.LANES;
 
 /**
  * {@link TileProducts} in 16 bits, for Q4_0 and Q4_K: their nibbles less 8 times the input's 8-bit quants sum, on the
@@ -61,10 +57,8 @@ final class ShortTileProducts {
                             x[Math.min(first + i + 2, last)], x[Math.min(first + i + 3, last)], sums, i * ROWS);
                 }
             }
-            for (int i = 0; i < count; i++) {
-                RowGroupKernel.store(FloatVector.fromArray(FLOATS_PER_INTS, sums, i * ROWS),
-                        FloatVector.fromArray(FLOATS_PER_INTS, sums, i * ROWS + LANES), g, kernel.rows(), out[first + i]);
-            }
+            int rows = Math.min(ROWS, kernel.rows() - g * ROWS);
+            for (int i = 0; i < count; i++) System.arraycopy(sums, i * ROWS, out[first + i], g * ROWS, rows);
         }
     }
 }

@@ -92,10 +92,8 @@ final class TileProducts {
                 }
                 for (int i = 0; i < count; i++) kernel.addTile(t, tile, x[first + i], dots, i * DOTS_PER_INPUT, sums, i * ROWS);
             }
-            for (int i = 0; i < count; i++) {
-                RowGroupKernel.store(FloatVector.fromArray(FLOATS, sums, i * ROWS),
-                        FloatVector.fromArray(FLOATS, sums, i * ROWS + LANES), g, kernel.rows(), out[first + i]);
-            }
+            int rows = Math.min(ROWS, kernel.rows() - g * ROWS);
+            for (int i = 0; i < count; i++) System.arraycopy(sums, i * ROWS, out[first + i], g * ROWS, rows);
         }
     }
 
