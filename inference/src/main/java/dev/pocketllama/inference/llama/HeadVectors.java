@@ -74,17 +74,17 @@ final class HeadVectors {
     }
 
     /**
-     * {@code x[i] = (float) Math.exp(x[i])} for {@code i < n}, in double vectors: each lane's double exponential is
-     * within an ulp of {@link Math#exp}'s, so rounded to float it is the same but in the rare case where the two fall
-     * on either side of a float rounding boundary, a float ulp apart.
+     * {@code x[i] = Math.exp(x[i])} for {@code i < n}, in vectors: each lane within an ulp of {@link Math#exp}'s, so
+     * rounded to float it is the same but in the rare case where the two fall on either side of a float rounding
+     * boundary, a float ulp apart. In doubles throughout: narrowed to floats here, inlined in attention, the
+     * conversion boxed a vector at every step.
      */
-    static void exp(float[] x, int n) {
+    static void exp(double[] x, int n) {
         int i = 0;
         for (; i + DOUBLES.length() <= n; i += DOUBLES.length()) {
-            DoubleVector d = (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
-            ((FloatVector) d.lanewise(VectorOperators.EXP).convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).intoArray(x, i);
+            DoubleVector.fromArray(DOUBLES, x, i).lanewise(VectorOperators.EXP).intoArray(x, i);
         }
-        for (; i < n; i++) x[i] = (float) Math.exp(x[i]);
+        for (; i < n; i++) x[i] = Math.exp(x[i]);
     }
 
     /**

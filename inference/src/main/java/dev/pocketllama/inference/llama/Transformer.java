@@ -188,7 +188,7 @@ public final class Transformer {
         float[] q16 = b.q16[row];
         int stride = HeadVectors.wholeKeyBlocks(span);
         float[] scores = scratch(SCORES, heads * stride);
-        float[] exps = scratch(EXPONENTIALS, heads * span);
+        double[] exps = doubleScratch(EXPONENTIALS, heads * span);
         float[] state = scratch(MAXES_AND_SUMS, 2 * heads); // each head's running max, then its sum of weights
         boolean belowOverflow = HeadVectors.accumulationStaysBelowOverflow(s.cache.valueBound(layer), span);
         for (int k = 0; k < heads; k++) {
@@ -214,10 +214,10 @@ public final class Transformer {
                 float rescale = 1;
                 if (score > state[k]) {
                     state[k] = score;
-                    rescale = exps[k * span + t];
+                    rescale = (float) exps[k * span + t];
                     HeadVectors.scaleToF16(out, h * hs, hs, rescale);
                 } else {
-                    weight = exps[k * span + t];
+                    weight = (float) exps[k * span + t];
                 }
                 HeadVectors.addToF16(out, h * hs, values, t * c.kvDim() + (h / group) * hs, hs, weight, belowOverflow);
                 state[heads + k] = state[heads + k] * rescale + weight;
@@ -235,12 +235,18 @@ public final class Transformer {
 
     /** Each attention thread's scores, exponentials and per-head state, grown to the longest sequence it has served. */
     private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[1][0]);
-    private static final ThreadLocal<float[][]> EXPONENTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<double[][]> EXPONENTIALS = ThreadLocal.withInitial(() -> new double[1][0]);
     private static final ThreadLocal<float[][]> MAXES_AND_SUMS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private static float[] scratch(ThreadLocal<float[][]> holder, int length) {
         float[][] h = holder.get();
         if (h[0].length < length) h[0] = new float[Math.max(length, 2 * h[0].length)];
+        return h[0];
+    }
+
+    private static double[] doubleScratch(ThreadLocal<double[][]> holder, int length) {
+        double[][] h = holder.get();
+        if (h[0].length < length) h[0] = new double[Math.max(length, 2 * h[0].length)];
         return h[0];
     }
 }

@@ -147,7 +147,7 @@ class HeadVectorsTest {
     void exponentialsAreTheScalarOnesToAFloatUlp() {
         Random random = new Random(4);
         int n = 3 * LANES + 5;
-        float[] x = new float[n];
+        double[] x = new double[n];
         int differing = 0;
         for (int round = 0; round < 2000; round++) {
             for (int i = 0; i < n; i++) x[i] = round % 2 == 0 ? -random.nextFloat() * 30 : -(float) Math.abs(random.nextGaussian());
@@ -156,8 +156,8 @@ class HeadVectorsTest {
             for (int i = 0; i < n; i++) expected[i] = (float) Math.exp(x[i]);
             HeadVectors.exp(x, n);
             for (int i = 0; i < n; i++) {
-                assertEquals(expected[i], x[i], Math.ulp(expected[i]), "exp at " + i);
-                if (expected[i] != x[i]) differing++;
+                assertEquals(expected[i], (float) x[i], Math.ulp(expected[i]), "exp at " + i);
+                if (expected[i] != (float) x[i]) differing++;
             }
         }
         assertTrue(differing < 2000 * n / 10_000, differing + " of " + 2000 * n + " differ");
