@@ -130,7 +130,8 @@ final class CommandHandler {
     }
 
     static String status(EngineStatus s) {
-        return "Model: " + s.activeModel().name() + (s.warmingUp() ? " (warming up: the first replies come more slowly)" : "")
+        return "Model: " + s.activeModel().name()
+                + (s.warmingUp() ? " (warming up: the first replies come more slowly)" : "")
                 + "\nQueue: " + s.queued() + " waiting, " + s.running() + " being answered"
                 + "\nSpeed: " + String.format(Locale.ROOT, "%.1f", s.tokensPerSecondLastMinute()) + " tokens/s over the last minute"
                 + "\nPrompt cache hits: " + Math.round(s.cacheHitRate() * 100) + "%"

@@ -78,8 +78,8 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
      * minus 8, within 8 * 127 * 32, so exact. Widened, with 8 times the quant sum added back, times the rows' scales,
      * it adds into int sums; the mins' sums come from the input's sub-block sums. Each quant is broadcast from its
      * int pair ({@link Q8_KInput#quantPairs}): one load, where a short's broadcast costs a shuffle too (Q4_K matvec in
-     * cache 8.0 -> 9.0 GB/s). Written out in one method, stores
-     * included, as is {@link #groupTimesTwo}: the JIT boxes vectors passed to a call it does not inline.
+     * cache 8.0 -> 9.0 GB/s). Written out in one method, stores included, as is {@link #groupTimesTwo}: the JIT
+     * boxes vectors passed to a call it does not inline.
      */
     @Override
     public void groupTimesOne(int g, Activation x, float[] out) {

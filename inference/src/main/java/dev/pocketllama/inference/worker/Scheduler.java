@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * The scheduler thread: owns the models, the running jobs and their sequences. Each step it takes jobs from the
  * waiting room while there is room in the batch, then runs one forward pass per model over every running job's rows:
  * one token for each replying job and a chunk of prompt for those still prefilling. Jobs join and leave between
- * steps. While it has no job, it warms the active model's kernels a step at a time. Other threads reach it only through
- * its inbox.
+ * steps. While it has no job, it warms the active model's kernels up a step at a time. Other threads reach it only
+ * through its inbox.
  */
 final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
