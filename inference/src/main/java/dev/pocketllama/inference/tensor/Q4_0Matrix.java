@@ -76,8 +76,8 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
             low = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(s), low);
             high = ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(s), high);
         }
-        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        low.intoArray(out, g * ROWS);
+        high.intoArray(out, g * ROWS + LANES);
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both. */
@@ -116,10 +116,10 @@ final class Q4_0Matrix extends Q8_0InputMatrix implements ShortTileKernel {
             yLow = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
             yHigh = ((FloatVector) ySum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
-        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        xLow.intoArray(xOut, g * ROWS);
+        xHigh.intoArray(xOut, g * ROWS + LANES);
+        yLow.intoArray(yOut, g * ROWS);
+        yHigh.intoArray(yOut, g * ROWS + LANES);
     }
 
     /** The 16-bit kernel unpacks a byte for two products per input: tiles pay off from 32 inputs (a 2048-column matrix, AVX-512). */

@@ -129,8 +129,8 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0))
                     .sub(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + DMIN_AT + LANES * 4L, LE).mul(xs).mul((FloatVector) highMins.convert(VectorOperators.I2F, 0))));
         }
-        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        low.intoArray(out, g * ROWS);
+        high.intoArray(out, g * ROWS + LANES);
     }
 
     /** {@link #groupTimesOne} for two inputs, each packed byte unpacked once for both; the mins' sums after the scales'. */
@@ -216,10 +216,10 @@ final class Q4_KMatrix extends RowGroupMatrix implements ShortTileKernel {
             yHigh = yHigh.add(dHigh.mul(ys).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0))
                     .sub(dminHigh.mul(ys).mul((FloatVector) yHighMins.convert(VectorOperators.I2F, 0))));
         }
-        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
-        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        xLow.intoArray(xOut, g * ROWS);
+        xHigh.intoArray(xOut, g * ROWS + LANES);
+        yLow.intoArray(yOut, g * ROWS);
+        yHigh.intoArray(yOut, g * ROWS + LANES);
     }
 
     /** Tiles pay off from 16 to 32 inputs (a 2048-column matrix, AVX-512). */

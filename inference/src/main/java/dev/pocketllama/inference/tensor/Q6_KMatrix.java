@@ -120,8 +120,8 @@ final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
             low = low.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block, LE).mul(xs).mul((FloatVector) lowSum.convert(VectorOperators.I2F, 0)));
             high = high.add(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(xs).mul((FloatVector) highSum.convert(VectorOperators.I2F, 0)));
         }
-        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        low.intoArray(out, g * ROWS);
+        high.intoArray(out, g * ROWS + LANES);
     }
 
     /** {@link #groupTimesOne} for two inputs, each quant loaded once for both. */
@@ -178,10 +178,10 @@ final class Q6_KMatrix extends RowGroupMatrix implements FloatTileKernel {
             yLow = yLow.add(dLow.mul(yIn.scales[b]).mul((FloatVector) yLowSum.convert(VectorOperators.I2F, 0)));
             yHigh = yHigh.add(dHigh.mul(yIn.scales[b]).mul((FloatVector) yHighSum.convert(VectorOperators.I2F, 0)));
         }
-        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
-        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        xLow.intoArray(xOut, g * ROWS);
+        xHigh.intoArray(xOut, g * ROWS + LANES);
+        yLow.intoArray(yOut, g * ROWS);
+        yHigh.intoArray(yOut, g * ROWS + LANES);
     }
 
     /** Tiles pay off from 8 to 16 inputs (a 2048-column matrix, AVX-512). */

@@ -106,8 +106,8 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
             high = ((FloatVector) SECOND_HALF_ROWS.selectFrom(evenDot, oddDot).convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.fromMemorySegment(FLOATS_PER_INTS, data, block + LANES * 4L, LE).mul(s), high);
         }
-        low.intoArray(out, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        high.intoArray(out, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        low.intoArray(out, g * ROWS);
+        high.intoArray(out, g * ROWS + LANES);
     }
 
     /** {@link #groupTimesOne} for two inputs, each pair of values loaded once for both. */
@@ -148,10 +148,10 @@ final class Q8_0Matrix extends Q8_0InputMatrix implements FloatTileKernel {
             yLow = ((FloatVector) FIRST_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dLow.mul(sy[b]), yLow);
             yHigh = ((FloatVector) SECOND_HALF_ROWS.selectFrom(yEvenDot, yOddDot).convert(VectorOperators.I2F, 0)).fma(dHigh.mul(sy[b]), yHigh);
         }
-        xLow.intoArray(xOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        xHigh.intoArray(xOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
-        yLow.intoArray(yOut, g * ROWS, FLOATS_PER_INTS.indexInRange(g * ROWS, rows));
-        yHigh.intoArray(yOut, g * ROWS + LANES, FLOATS_PER_INTS.indexInRange(g * ROWS + LANES, rows));
+        xLow.intoArray(xOut, g * ROWS);
+        xHigh.intoArray(xOut, g * ROWS + LANES);
+        yLow.intoArray(yOut, g * ROWS);
+        yHigh.intoArray(yOut, g * ROWS + LANES);
     }
 
     /** Tiles pay off from 8 inputs (a 2048-column matrix, AVX-512). */

@@ -29,11 +29,21 @@ interface RowGroupKernel {
             tileProducts(from, to, x, out, count);
             return;
         }
-        for (int g = from; g < to; g++) {
-            int i = 0;
-            for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
-            if (i < count) groupTimesOne(g, x[i], out[i]);
+        int whole = Math.max(from, Math.min(to, rows() / ROWS));
+        for (int g = from; g < whole; g++) oneGroupTimesInputs(g, x, out, count);
+        if (whole < to) {
+            // the last group, past the matrix's end: into longer arrays, then its rows copied out
+            float[][] padded = PaddedOutputs.of(count, to * ROWS);
+            oneGroupTimesInputs(to - 1, x, padded, count);
+            int rows = rows() - (to - 1) * ROWS;
+            for (int i = 0; i < count; i++) System.arraycopy(padded[i], (to - 1) * ROWS, out[i], (to - 1) * ROWS, rows);
         }
+    }
+
+    private void oneGroupTimesInputs(int g, Activation[] x, float[][] out, int count) {
+        int i = 0;
+        for (; i + 2 <= count; i += 2) groupTimesTwo(g, x[i], x[i + 1], out[i], out[i + 1]);
+        if (i < count) groupTimesOne(g, x[i], out[i]);
     }
 
     /**
@@ -43,10 +53,12 @@ interface RowGroupKernel {
     void tileProducts(int from, int to, Activation[] x, float[][] out, int count);
 
     /**
-     * Group {@code g}'s rows times {@code x}, into {@code out} (rows past the matrix's end, the last group's padding,
-     * are not written). The kernels store their sums themselves, masked at the matrix's end, not through a shared
-     * helper: C2 boxes vectors passed to a call it does not inline, and by its end a Q4_K or Q6_K kernel is too large
-     * for it to inline more; boxing there allocated the sums anew at every block.
+     * Group {@code g}'s rows times {@code x}, into {@code out[g * ROWS ..+ ROWS)}, which must exist even past the
+     * matrix's end ({@link #groupsTimesInputs} hands the last group longer arrays). The kernels store their sums
+     * themselves, whole vectors, not through a shared helper: C2 boxes vectors passed to a call it does not inline,
+     * and by its end a Q4_K or Q6_K kernel is too large for it to inline more (boxing there allocated the sums anew at
+     * every block); and masked stores made Q4_K's two-input kernel too large for C1, which gave up on it, and C2 never
+     * compiled it either.
      */
     void groupTimesOne(int g, Activation x, float[] out);
 
