@@ -109,8 +109,9 @@ class DiscordStoriesTest {
                 .filter(text -> !text.startsWith("⏳") && !text.startsWith("✍️")).toList();
         assertEquals(expected.strip(), texts.getLast().strip());
         for (int i = 1; i < texts.size(); i++) {
-            assertTrue(texts.get(i).startsWith(texts.get(i - 1)) && texts.get(i).length() > texts.get(i - 1).length(),
-                    "edits grow: " + texts);
+            // the last edit may show the text of the one before: it takes the Stop button away once the answer is done
+            boolean grows = texts.get(i).length() > texts.get(i - 1).length() || i == texts.size() - 1;
+            assertTrue(texts.get(i).startsWith(texts.get(i - 1)) && grows, "edits grow: " + texts);
         }
         discord.calls().stream().filter(c -> c.path().matches("/channels/\\d+/messages.*") && !c.method().equals("DELETE"))
                 .forEach(call -> assertNoMentionsAllowed(call.body()));
