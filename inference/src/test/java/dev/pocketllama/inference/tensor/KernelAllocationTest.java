@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * grew too large for C1, which gave up on it, and C2 never compiled it: two conversations at once generated 1.3
  * tokens a second on the 110M shape instead of 140. So each kernel runs until a round allocates less than
  * {@value #COMPILED_BYTES} bytes, or a minute passes. Compiled kernels allocate nothing in the engine (measured by
- * hand, BENCHMARKS.md), but here, after the other tests, C2 has boxed some of Q4_K's vectors (about 100 KB a round):
- * what C2 inlines depends on what else the JVM has run.
+ * hand, BENCHMARKS.md), but here, after the other tests, some of the Q4_K kernels' Vector API calls run their Java
+ * fallbacks (about 100 KB a round): whether C2 applies an intrinsic depends on what else the JVM has run.
  */
 class KernelAllocationTest {
     private static final long COMPILED_BYTES = 1 << 20;
