@@ -54,11 +54,9 @@ interface RowGroupKernel {
 
     /**
      * Group {@code g}'s rows times {@code x}, into {@code out[g * ROWS ..+ ROWS)}, which must exist even past the
-     * matrix's end ({@link #groupsTimesInputs} hands the last group longer arrays). The kernels store their sums
-     * themselves, whole vectors, not through a shared helper: C2 boxes vectors passed to a call it does not inline,
-     * and by its end a Q4_K or Q6_K kernel is too large for it to inline more (boxing there allocated the sums anew at
-     * every block); and masked stores made Q4_K's two-input kernel too large for C1, which gave up on it, and C2 never
-     * compiled it either.
+     * matrix's end ({@link #groupsTimesInputs} hands the last group longer arrays). The kernels store whole vectors
+     * themselves: C2 boxes vectors passed to a call it does not inline, and the Q4_K and Q6_K kernels are too large
+     * for it to inline more; masked stores made Q4_K's two-input kernel too large for C1, and then C2 never compiled it.
      */
     void groupTimesOne(int g, Activation x, float[] out);
 
